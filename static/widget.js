@@ -1,0 +1,338 @@
+/*
+ * CES widget: asks customers how easy it was, inline, in a second or two.
+ * This comment is the public contract; the served copy is minified without it.
+ *
+ * Embed once per page:
+ *   <script src="https://CES-SERVER/widget.js" data-site="SITE_KEY" async></script>
+ *
+ * Script tag attributes:
+ *   data-site          required; the key printed by `widget-server site add`
+ *   data-ces-auto      a touchpoint name, usually "self-service": float a corner prompt once
+ *                      the visitor has spent the site's delay on the page or scrolled past
+ *                      its depth
+ *   data-ces-ref       the floating prompt's ref (default: the page path)
+ *   data-ces-customer  customer id sent with every answer from this page
+ *   data-ces-lang      force a language (default: <html lang>, then the browser's)
+ *   data-ces-api       where the API is (default: where this script came from)
+ *
+ * Inline: the prompt renders inside every element with data-ces-touchpoint="NAME"
+ * (self-service, kb-article, chatbot-exit or a-z0-9- up to 40), also ones added later;
+ * optional data-ces-ref, data-ces-customer, data-ces-agent, data-ces-conversation;
+ * any other data-ces-* travels as metadata.
+ *
+ * From code (chatbot exits), a dismissible overlay:
+ *   CES.ask({touchpoint: "chatbot-exit", ref: "conversation-id", agent: "bot", ...meta})
+ *   resolves {status: "answered", score, class} or {status: "dismissed" | "skipped" |
+ *   "unavailable"} when the prompt closes (skipped: asked recently, sampled out or invalid).
+ * Calls made before this script loads wait in this queue snippet:
+ *   window.CES=window.CES||{q:[],ask:function(o){return new Promise(function(r){CES.q.push([o,r])})}};
+ *
+ * Theme with CSS custom properties on any ancestor: --ces-accent, --ces-bg, --ces-fg,
+ * --ces-line, --ces-radius. No cookies; localStorage key "ces" remembers answered and
+ * dismissed prompts for the site's cooldown.
+ */
+(() => {
+  'use strict';
+  const d = document;
+  const w = window;
+  const script = d.currentScript;
+  const queued = w.CES;
+  // A second copy of the script on the page leaves the first in charge.
+  if (!script || (queued && queued.v)) return;
+  const data = script.dataset;
+  const site = data.site;
+  const api = new URL('api/v1/', data.cesApi || script.src).href;
+  const TOUCHPOINT = /^[a-z0-9-]{1,40}$/;
+
+  const CSS = `:host{all:initial!important;display:block!important;font:15px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif!important;
+--a:var(--ces-accent,#0b57d0);--b:var(--ces-bg,#fff);--f:var(--ces-fg,#1b1f24);--l:var(--ces-line,#8c959f)}
+@media(prefers-color-scheme:dark){:host{--a:var(--ces-accent,#8ab4f8);--b:var(--ces-bg,#1f2328);--f:var(--ces-fg,#e6edf3);--l:var(--ces-line,#6e7781)}}
+.c{position:relative;box-sizing:border-box;max-width:34rem;padding:12px;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
+.o{position:fixed;z-index:2147483646;right:16px;bottom:16px;width:min(26rem,calc(100vw - 16px));box-shadow:0 4px 24px #0005}
+@media(max-width:480px){.o{right:8px;bottom:8px}}
+.q{margin:0 44px 8px 0;font-weight:600}
+.s{display:flex;flex-wrap:wrap}
+button,textarea{font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}
+button{min-width:44px;min-height:44px;cursor:pointer}
+.s button{flex:1;border-radius:0;margin-left:-1px}
+.s button:first-child{border-radius:8px 0 0 8px}.s button:last-child{border-radius:0 8px 8px 0}
+button:hover{border-color:var(--a)}
+:focus-visible{outline:3px solid var(--a);outline-offset:1px;position:relative;z-index:1}
+[aria-pressed=true],.p{background:var(--a);color:var(--b);border-color:var(--a)}
+.e{display:flex;justify-content:space-between;gap:8px;font-size:13px;margin-top:4px}
+.x{position:absolute;top:4px;right:4px;border:0;font-size:22px}
+.v{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+fieldset{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding:0;border:0}
+fieldset button{padding:4px 12px;text-align:start}
+legend,label{display:block;font-weight:600;margin:0 0 6px}
+textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8px;margin-bottom:8px}
+.p{padding:0 20px}
+@media(prefers-reduced-motion:no-preference){.o{animation:ces-in .2s ease-out}}
+@keyframes ces-in{from{opacity:0;transform:translateY(8px)}}`;
+
+  // Constructable stylesheets pass a strict CSP that would block a <style> element.
+  let sheet;
+  try {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  } catch (e) { sheet = null; }
+
+  const h = (tag, attrs, ...children) => {
+    const el = d.createElement(tag);
+    for (const name in attrs) {
+      if (typeof attrs[name] == 'function') el.addEventListener(name, attrs[name]);
+      else el.setAttribute(name, attrs[name]);
+    }
+    el.append(...children);
+    return el;
+  };
+
+  const warn = (problem) => console.warn('CES widget:', problem);
+
+  // Storage can be blocked or full; the host page must never notice.
+  const remembered = () => {
+    try { return JSON.parse(localStorage.getItem('ces')) || {}; } catch (e) { return {}; }
+  };
+  const remember = (key, days) => {
+    const seen = remembered();
+    const now = Date.now();
+    for (const k in seen) if (seen[k] < now) delete seen[k];
+    seen[key] = now + days * 864e5;
+    try { localStorage.setItem('ces', JSON.stringify(seen)); } catch (e) { /* private mode */ }
+  };
+
+  let config;
+  const loadConfig = () => config || (config = fetch(
+    `${api}sites/${encodeURIComponent(site)}/config?lang=${encodeURIComponent(
+      [data.cesLang, d.documentElement.lang, ...(navigator.languages || [])].filter(Boolean).join(','))}`,
+    { credentials: 'omit' }
+  ).then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(body.error)))));
+
+  // text/plain JSON keeps each write a CORS simple request: one round trip, no preflight.
+  const post = (path, body) => fetch(api + path, {
+    method: 'POST', body: JSON.stringify({ site, ...body }), keepalive: true, credentials: 'omit',
+  });
+  // Retries reuse the answer's id, so the server stores it once however often it arrives.
+  const deliver = (path, body, tries = 4) => post(path, body)
+    .then((r) => (r.status >= 500 || r.status == 429 ? Promise.reject(r.status) : r.json()))
+    .catch((e) => (--tries ? new Promise((wake) => setTimeout(wake, (5 - tries) * 1500))
+      .then(() => deliver(path, body, tries)) : Promise.reject(e)));
+
+  const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)),
+    (b) => (b + 256).toString(16).slice(1)).join('');
+
+  // Floating prompts must not hide the page's own fixed controls (bottom bars, chat buttons).
+  const liftAbove = (card) => {
+    const box = card.getBoundingClientRect();
+    let lift = 0;
+    for (const x of [box.left + 2, (box.left + box.right) / 2, box.right - 2]) {
+      for (const y of [box.top + 2, (box.top + box.bottom) / 2, box.bottom - 2]) {
+        for (const el of d.elementsFromPoint(x, y)) {
+          const position = el.localName == 'ces-prompt' ? '' : getComputedStyle(el).position;
+          if (position == 'fixed' || position == 'sticky') {
+            lift = Math.max(lift, innerHeight - el.getBoundingClientRect().top);
+          }
+        }
+      }
+    }
+    if (lift) card.style.bottom = `${lift + 8}px`;
+  };
+
+  // The floating prompt on screen: a page shows one at a time.
+  let floatingNow = null;
+
+  // Renders one prompt; resolves with the outcome once the visitor closes it.
+  const show = (cfg, options, place, container) => new Promise((done) => {
+    const floating = place != 'inline';
+    if (floating && floatingNow) {
+      if (place == 'corner') return done({ status: 'skipped' });
+      // A prompt the page asked for outranks the unasked-for corner prompt.
+      floatingNow();
+    }
+    const { touchpoint, ref = '', customer = data.cesCustomer, agent, conversation, ...extra } = options;
+    const details = { ref, customer, agent, conversation };
+    if (Object.keys(extra).length) details.meta = extra;
+    const text = cfg.text;
+    const setup = cfg.touchpoints[touchpoint] || cfg.other;
+    const scale = cfg.scales[setup.scale];
+    const memory = `${touchpoint}|${ref || location.pathname}`;
+    const host = h('ces-prompt', {});
+    const root = host.attachShadow({ mode: 'open' });
+    const card = h('div', {
+      class: floating ? 'c o' : 'c', lang: cfg.lang, 'aria-labelledby': 'q',
+      role: place == 'ask' ? 'dialog' : 'group',
+    });
+    const body = h('div', {});
+    const status = h('p', { class: 'v', role: 'status' });
+    const previousFocus = d.activeElement;
+    const id = newId();
+    let outcome = { status: 'dismissed' };
+    let sent;
+
+    const close = () => {
+      if (!host.isConnected) return;
+      remember(memory, cfg.cooldownDays);
+      host.remove();
+      if (floating) floatingNow = null;
+      if (place == 'ask' && previousFocus && previousFocus.focus) previousFocus.focus();
+      done(outcome);
+    };
+
+    const thank = () => {
+      const thanks = h('p', { tabindex: '-1' }, text.thanks);
+      body.replaceChildren(thanks);
+      thanks.focus();
+      if (floating) setTimeout(close, 4000);
+    };
+
+    const followUp = (effort) => {
+      const chosen = new Set();
+      const note = h('textarea', { id: 'n', maxlength: '2000' });
+      const form = h('form', {
+        submit: (e) => {
+          e.preventDefault();
+          const comment = note.value.trim();
+          if (chosen.size || comment) {
+            sent.then((r) => r.token && deliver(`answers/${id}/follow-up`,
+              { token: r.token, reasons: [...chosen], comment })).catch(warn);
+          }
+          thank();
+        },
+      });
+      if (effort == 'difficult') {
+        const reasons = h('fieldset', {}, h('legend', {}, text['followup.difficult']));
+        for (const code of setup.reasons) {
+          const toggle = h('button', {
+            type: 'button', 'aria-pressed': 'false',
+            click: () => {
+              if (chosen.has(code)) chosen.delete(code);
+              else chosen.add(code);
+              toggle.setAttribute('aria-pressed', chosen.has(code));
+            },
+          }, cfg.reasons[code]);
+          reasons.append(toggle);
+        }
+        form.append(reasons, h('label', { for: 'n' }, `${text['comment.more']} ${text.optional}`));
+      } else {
+        form.append(h('label', { for: 'n' }, `${text[`followup.${effort}`]} ${text.optional}`));
+      }
+      form.append(note, h('button', { class: 'p' }, text.send));
+      body.replaceChildren(form);
+      form.querySelector('button,textarea').focus();
+    };
+
+    const answer = (score) => {
+      const effort = { e: 'easy', n: 'neutral', d: 'difficult' }[scale.classes[score - 1]];
+      outcome = { status: 'answered', score, class: effort };
+      remember(memory, cfg.cooldownDays);
+      // Sent at once, so a customer who leaves before the follow-up still counts.
+      sent = deliver('answers', {
+        id, touchpoint, scale: setup.scale, score, page: location.origin + location.pathname,
+        locale: cfg.lang, ...details,
+      });
+      sent.then(() => { status.textContent = text.saved; }, warn);
+      followUp(effort);
+    };
+
+    const buttons = h('div', { class: 's', role: 'group', 'aria-labelledby': 'q' });
+    for (let score = 1; score <= scale.points; score++) {
+      const end = score == 1 ? scale.low : score == scale.points ? scale.high : '';
+      buttons.append(h('button', { type: 'button', click: () => answer(score) },
+        String(score), end ? h('span', { class: 'v' }, ` ${end}`) : ''));
+    }
+    body.append(buttons, h('div', { class: 'e', 'aria-hidden': 'true' },
+      h('span', {}, scale.low), h('span', {}, scale.high)));
+    card.append(
+      h('p', { class: 'q', id: 'q' }, setup.question),
+      body,
+      h('button', { class: 'x', type: 'button', 'aria-label': text.close, click: close }, '×'),
+      status
+    );
+    card.addEventListener('keydown', (e) => { if (e.key == 'Escape') close(); });
+    if (sheet && root.adoptedStyleSheets) root.adoptedStyleSheets = [sheet];
+    else root.append(h('style', {}, CSS));
+    root.append(card);
+    if (floating) {
+      floatingNow = () => {
+        host.remove();
+        done({ status: 'skipped' });
+      };
+      // An in-flow spacer as tall as the card, so the page's last controls can scroll clear of it.
+      const spacer = h('div', {});
+      root.append(spacer);
+      (d.body || d.documentElement).append(host);
+      liftAbove(card);
+      spacer.style.height = `${card.offsetHeight + 24}px`;
+    } else {
+      container.append(host);
+    }
+    if (place == 'ask') buttons.firstChild.focus();
+
+    // Count an impression only once the prompt is really on screen.
+    const watcher = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) {
+        watcher.disconnect();
+        post('impressions', { touchpoint, ref }).catch(warn);
+      }
+    }, { threshold: 0.5 });
+    watcher.observe(card);
+  });
+
+  const ask = (options, place = 'ask', container) => {
+    const touchpoint = options && options.touchpoint;
+    if (!site || !TOUCHPOINT.test(touchpoint)) {
+      warn(site ? `touchpoint must match ${TOUCHPOINT}` : 'the script tag needs data-site');
+      return Promise.resolve({ status: 'skipped' });
+    }
+    return loadConfig().then((cfg) => {
+      const until = remembered()[`${touchpoint}|${options.ref || location.pathname}`];
+      if (until > Date.now() || Math.random() * 100 >= cfg.samplePercent) return { status: 'skipped' };
+      return show(cfg, options, place, container);
+    }, (problem) => {
+      warn(problem);
+      return { status: 'unavailable' };
+    });
+  };
+
+  const mounted = new WeakSet();
+  const mount = (el) => {
+    if (mounted.has(el)) return;
+    mounted.add(el);
+    const options = {};
+    for (const name in el.dataset) {
+      if (name.startsWith('ces') && name.length > 3) options[name[3].toLowerCase() + name.slice(4)] = el.dataset[name];
+    }
+    ask(options, 'inline', el);
+  };
+  const SELECTOR = '[data-ces-touchpoint]';
+  const scan = (node) => {
+    if (!node.querySelectorAll) return;
+    if (node.matches(SELECTOR)) mount(node);
+    node.querySelectorAll(SELECTOR).forEach(mount);
+  };
+
+  w.CES = { v: 1, ask: (options) => ask(options) };
+  if (queued && queued.q) queued.q.forEach(([options, resolve]) => ask(options).then(resolve));
+  scan(d.documentElement);
+  // Single-page apps add containers later; so does the parser while this async script runs.
+  new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach(scan)))
+    .observe(d.documentElement, { childList: true, subtree: true });
+
+  if (data.cesAuto) {
+    loadConfig().then((cfg) => {
+      let timer;
+      const open = () => {
+        clearTimeout(timer);
+        removeEventListener('scroll', onScroll);
+        if (!open.done) ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner');
+        open.done = 1;
+      };
+      const onScroll = () => {
+        const reached = (scrollY + innerHeight) / d.documentElement.scrollHeight * 100;
+        if (reached >= cfg.auto.scrollPercent) open();
+      };
+      timer = setTimeout(open, cfg.auto.delaySeconds * 1000);
+      addEventListener('scroll', onScroll, { passive: true });
+    }, () => {});
+  }
+})();

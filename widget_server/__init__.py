@@ -1,0 +1,93 @@
+"""Customer Effort Score widget server: the app factory."""
+import datetime
+import os
+import secrets
+from pathlib import Path
+
+import peewee
+from flask import Flask, jsonify, request
+from flask_cors import CORS
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from . import db, settings
+
+PACKAGE = Path(__file__).parent
+csrf = CSRFProtect()
+
+
+def asset_folder(name):
+    """Find static/ or templates/: inside the package when installed, else the checkout's."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else PACKAGE.parent / name
+
+
+def create_app(test_config=None):
+    config = settings.defaults()
+    config.update(settings.from_environment())
+    config.update(test_config or {})
+
+    app = Flask(
+        __name__,
+        instance_path=config["INSTANCE_PATH"] and str(Path(config["INSTANCE_PATH"]).resolve()),
+        static_folder=str(asset_folder("static")),
+        template_folder=str(asset_folder("templates")),
+    )
+    app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret_key(app.instance_path)
+    app.config.update(
+        PERMANENT_SESSION_LIFETIME=datetime.timedelta(hours=app.config["ADMIN_SESSION_HOURS"]),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(app.config["PUBLIC_URL"] or "").startswith("https:"),
+        PUBLIC_URL=(app.config["PUBLIC_URL"] or "http://127.0.0.1:5000").rstrip("/"),
+    )
+
+    db.init_app(app)
+    csrf.init_app(app)
+
+    from . import admin, api, assets
+
+    csrf.exempt(api.bp)
+    # The per-site allow list is enforced by api.site_for; flask-cors speaks the protocol
+    # (preflights, Vary: Origin) and lets the browser read answers, refusals included, so a
+    # web team sees in the console why a page was refused.
+    CORS(app, resources={r"/api/*": {"origins": r".*", "max_age": 86400}})
+    app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(assets.bp)
+    register_error_handlers(app)
+    return app
+
+
+def instance_secret_key(instance_path):
+    """Return the instance's secret key, generating it on first run (never a default)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def register_error_handlers(app):
+    @app.errorhandler(peewee.OperationalError)
+    def database_unavailable(error):
+        app.logger.error("database unavailable: %s", error)
+        response = jsonify({"error": "the answer store is busy or unavailable; retry shortly"})
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error_as_json_for_api(error):
+        if not request.path.startswith("/api/"):
+            return error
+        message = error.description
+        if error.code == 413:
+            limit = app.config["MAX_PAYLOAD_BYTES"]
+            message = f"body: too large; send at most {limit} bytes"
+        response = jsonify({"error": message, "field": "body" if error.code == 413 else None})
+        response.status_code = error.code
+        return response

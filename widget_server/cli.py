@@ -1,0 +1,228 @@
+"""The `widget-server` command: run the server, manage sites and admins, start the demo."""
+import json
+import sys
+from urllib.parse import urlsplit
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
+
+from . import create_app, locales, settings
+from .assets import DEMO_SITE_KEY
+from .models import AdminUser, Site, SiteSettingError
+from .scales import SCALES
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main():
+    """Customer Effort Score widget server."""
+
+
+def fail(message):
+    raise click.ClickException(message)
+
+
+def site_or_fail(key):
+    site = Site.get_or_none(Site.key == key)
+    if site is None:
+        fail(f"no site with key {key!r}; `widget-server site list` shows the keys")
+    return site
+
+
+@main.group()
+def site():
+    """Create, list and configure sites (the pages that embed the widget)."""
+
+
+@site.command("add")
+@click.argument("name")
+@click.option("--origin", "origins", multiple=True, required=True,
+              help="Origin allowed to embed the widget, e.g. https://help.example.com (repeatable).")
+@click.option("--scale", type=click.Choice(list(SCALES)), default=None, help="Scale for every touchpoint.")
+@with_appcontext
+def site_add(name, origins, scale):
+    """Create a site and print its key and the script tag to paste."""
+    extra = {"scale": scale} if scale else {}
+    try:
+        with Site._meta.database.connection_context():
+            new_site = Site.create_with_key(name, origins, **extra)
+    except SiteSettingError as error:
+        fail(str(error))
+    click.echo(f"Created site {new_site.name!r} with key {new_site.key}")
+    click.echo("Paste this into every page that should ask customers:")
+    click.echo(new_site.script_tag(current_app.config["PUBLIC_URL"]))
+
+
+@site.command("list")
+@with_appcontext
+def site_list():
+    """List sites with their keys and allowed origins."""
+    with Site._meta.database.connection_context():
+        sites = list(Site.select().order_by(Site.created_at))
+    if not sites:
+        click.echo("No sites yet: create one with `widget-server site add NAME --origin URL`.")
+    for each in sites:
+        click.echo(f"{each.key}\t{each.name}\t{' '.join(each.origins)}")
+
+
+@site.command("show")
+@click.argument("key")
+@with_appcontext
+def site_show(key):
+    """Print a site's settings and its script tag."""
+    with Site._meta.database.connection_context():
+        found = site_or_fail(key)
+    click.echo(json.dumps(site_settings(found), indent=2, ensure_ascii=False))
+    click.echo(found.script_tag(current_app.config["PUBLIC_URL"]))
+
+
+def site_settings(found):
+    return {
+        "key": found.key,
+        "name": found.name,
+        "company": found.company,
+        "origins": found.origins,
+        "scale": found.scale,
+        "touchpoint_scales": found.touchpoint_scales,
+        "cooldown_days": found.cooldown_days,
+        "sample_percent": found.sample_percent,
+        "auto_delay_seconds": found.auto_delay_seconds,
+        "auto_scroll_percent": found.auto_scroll_percent,
+        "texts": found.texts,
+    }
+
+
+def pairs(values, option):
+    """Split NAME=VALUE option values into a dict."""
+    parsed = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name:
+            fail(f"{option} takes NAME=VALUE, not {value!r}")
+        parsed[name.strip()] = rest
+    return parsed
+
+
+@site.command("set")
+@click.argument("key")
+@click.option("--name")
+@click.option("--company", help="Name used in questions such as '{company} made it easy ...'.")
+@click.option("--add-origin", multiple=True, help="Allow another origin (repeatable).")
+@click.option("--remove-origin", multiple=True, help="Stop allowing an origin (repeatable).")
+@click.option("--scale", type=click.Choice(list(SCALES)), help="Default scale of the site.")
+@click.option("--touchpoint-scale", multiple=True, metavar="TOUCHPOINT=SCALE",
+              help="Scale for one touchpoint; TOUCHPOINT= (empty) goes back to the site's scale.")
+@click.option("--cooldown-days", type=int, help="Days before a browser is asked again about the same thing.")
+@click.option("--sample-percent", type=int, help="Share of page views that may show a prompt (0-100).")
+@click.option("--auto-delay", "auto_delay_seconds", type=int,
+              help="Seconds on a page before the floating self-service prompt appears.")
+@click.option("--auto-scroll", "auto_scroll_percent", type=int,
+              help="Scroll depth (%) that shows the floating prompt sooner.")
+@click.option("--text", "texts", multiple=True, metavar="LANG:KEY=TEXT",
+              help="Override a widget string for a language (* for all); KEY= (empty) removes it.")
+@with_appcontext
+def site_set(key, add_origin, remove_origin, touchpoint_scale, texts, **options):
+    """Change a site's settings."""
+    with Site._meta.database.connection_context():
+        found = site_or_fail(key)
+        changes = {name: value for name, value in options.items() if value is not None}
+        if touchpoint_scale:
+            merged = dict(found.touchpoint_scales)
+            for touchpoint, scale in pairs(touchpoint_scale, "--touchpoint-scale").items():
+                if scale:
+                    merged[touchpoint] = scale
+                else:
+                    merged.pop(touchpoint, None)
+            changes["touchpoint_scales"] = merged
+        if texts:
+            changes["texts"] = merged_texts(found.texts, texts)
+        try:
+            found.change(add_origins=add_origin, remove_origins=remove_origin, **changes)
+        except SiteSettingError as error:
+            fail(str(error))
+        found.save()
+    click.echo(json.dumps(site_settings(found), indent=2, ensure_ascii=False))
+
+
+def merged_texts(current, overrides):
+    merged = {language: dict(strings) for language, strings in current.items()}
+    for value in overrides:
+        language, sep, assignment = value.partition(":")
+        if not sep:
+            fail(f"--text takes LANG:KEY=TEXT (LANG may be *), not {value!r}")
+        for key, text in pairs([assignment], "--text").items():
+            strings = merged.setdefault(language, {})
+            if text:
+                strings[key] = text
+            else:
+                strings.pop(key, None)
+    return {language: strings for language, strings in merged.items() if strings}
+
+
+@site.command("strings")
+@click.option("--lang", default=locales.DEFAULT_LANGUAGE, show_default=True)
+def site_strings(lang):
+    """List the widget strings a site can override, with their built-in text."""
+    for key, text in locales.strings_for(lang, {}).items():
+        click.echo(f"{key}\t{text}")
+    click.echo("question.TOUCHPOINT\t(the question for one touchpoint, whatever its scale)")
+
+
+@main.group()
+def admin():
+    """Manage the people who may open the admin pages."""
+
+
+@admin.command("add")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def admin_add(username, password_stdin):
+    """Create an admin, or set a new password for an existing one."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with AdminUser._meta.database.connection_context():
+        user = AdminUser.get_or_none(AdminUser.username == username) or AdminUser(username=username)
+        try:
+            user.set_password(password)
+        except ValueError as error:
+            fail(str(error))
+        user.save()
+    click.echo(f"Admin {username!r} can now log in at {current_app.config['PUBLIC_URL']}/admin")
+
+
+@main.command("settings")
+@with_appcontext
+def show_settings():
+    """List every server setting with its current value and what it does."""
+    for name, shown, help_text in settings.describe(current_app.config):
+        click.echo(f"{name}={shown}\n    {help_text}")
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def demo(host, port):
+    """Create the demo site if missing and serve the app with a demo page at /demo."""
+    app = current_app._get_current_object()
+    base = f"http://{host}:{port}"
+    origins = {base, f"http://localhost:{port}"} if host in ("127.0.0.1", "localhost") else {base}
+    public = urlsplit(app.config["PUBLIC_URL"])
+    if public.scheme and public.netloc:
+        origins.add(f"{public.scheme}://{public.netloc}")
+    with Site._meta.database.connection_context():
+        demo_site = Site.get_or_none(Site.key == DEMO_SITE_KEY) or Site(
+            key=DEMO_SITE_KEY, name="Demo help centre", company="Northwind", auto_delay_seconds=8
+        )
+        demo_site.change(add_origins=sorted(origins))
+        demo_site.save(force_insert=demo_site.id is None)
+        has_admin = AdminUser.select().exists()
+    click.echo(f"Demo help centre: {base}/demo")
+    click.echo(f"Admin pages:      {base}/admin")
+    if not has_admin:
+        click.echo("No admin yet: in another terminal run `widget-server admin add YOUR-NAME`.")
+    run_simple(host, port, app, threaded=True, use_reloader=False)

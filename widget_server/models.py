@@ -1,0 +1,264 @@
+"""Tables: sites, answers, impressions and admin users."""
+import datetime
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+import peewee
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import locales
+from .db import JSONField, flask_db
+from .scales import DEFAULT_SCALE, SCALES
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class SiteSettingError(ValueError):
+    """A site setting that cannot be saved; the message says what to change."""
+
+
+class Site(flask_db.Model):
+    key = peewee.CharField(max_length=64, unique=True)
+    name = peewee.CharField(max_length=200)
+    # Name used in questions such as "{company} made it easy ..."; blank: the site name.
+    company = peewee.CharField(max_length=200, default="")
+    origins = JSONField(default=list)
+    scale = peewee.CharField(max_length=16, default=DEFAULT_SCALE)
+    # {touchpoint: scale name} where a touchpoint differs from the site's scale.
+    touchpoint_scales = JSONField(default=dict)
+    cooldown_days = peewee.IntegerField(default=30)
+    sample_percent = peewee.IntegerField(default=100)
+    auto_delay_seconds = peewee.IntegerField(default=20)
+    auto_scroll_percent = peewee.IntegerField(default=50)
+    # {language or "*": {string key: text}}, see locales.strings_for.
+    texts = JSONField(default=dict)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    @classmethod
+    def create_with_key(cls, name, origins, **settings):
+        """Create a site with a fresh random key after checking its settings."""
+        site = cls(key="s" + secrets.token_urlsafe(12), name=name.strip(), origins=[])
+        site.change(origins=origins, **settings)
+        site.save(force_insert=True)
+        return site
+
+    def change(self, *, origins=None, add_origins=(), remove_origins=(), **settings):
+        """Apply settings, checking each; raises SiteSettingError naming the bad one."""
+        if not self.name:
+            raise SiteSettingError("name: give the site a name")
+        if origins is not None:
+            self.origins = []
+        for origin in list(origins or ()) + list(add_origins):
+            origin = normalise_origin(origin)
+            if origin not in self.origins:
+                self.origins.append(origin)
+        for origin in remove_origins:
+            origin = normalise_origin(origin)
+            if origin not in self.origins:
+                raise SiteSettingError(f"origin: {origin} is not on this site's list")
+            self.origins.remove(origin)
+        for name, value in settings.items():
+            check = SITE_SETTING_CHECKS.get(name)
+            if check is None:
+                raise SiteSettingError(f"{name}: not a site setting")
+            setattr(self, name, check(value))
+
+    def scale_for(self, touchpoint):
+        return self.touchpoint_scales.get(touchpoint, self.scale)
+
+    def allows_origin(self, origin):
+        return origin is not None and origin.lower() in self.origins
+
+    def script_tag(self, public_url):
+        return (
+            f'<script src="{public_url.rstrip("/")}/widget.js" '
+            f'data-site="{self.key}" async></script>'
+        )
+
+
+def normalise_origin(origin):
+    """Return scheme://host[:port] in lower case, the form browsers send in Origin."""
+    text = str(origin).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SiteSettingError(
+            f"origin: {text!r} is not an origin; write it like https://help.example.com"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SiteSettingError(
+            f"origin: {text!r} has a path; an origin is only scheme://host[:port]"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise SiteSettingError(f"origin: {text!r} has an invalid port") from None
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    netloc = parts.hostname if port in (None, default_port) else f"{parts.hostname}:{port}"
+    return f"{parts.scheme}://{netloc}".lower()
+
+
+def _whole_number(name, low, high):
+    def check(value):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SiteSettingError(f"{name}: {value!r} is not a whole number") from None
+        if not low <= number <= high:
+            raise SiteSettingError(f"{name}: must be between {low} and {high}, not {number}")
+        return number
+
+    return check
+
+
+def _scale_name(value):
+    if value not in SCALES:
+        raise SiteSettingError(f"scale: {value!r} is unknown; use one of {', '.join(SCALES)}")
+    return value
+
+
+def _touchpoint_scales(mapping):
+    checked = {}
+    for touchpoint, scale in dict(mapping).items():
+        if not locales.TOUCHPOINT_NAME.match(touchpoint):
+            raise SiteSettingError(
+                f"touchpoint_scales: {touchpoint!r} is not a touchpoint name "
+                "(1-40 of a-z, 0-9 and -)"
+            )
+        checked[touchpoint] = _scale_name(scale)
+    return checked
+
+
+def _texts(mapping):
+    checked = {}
+    for language, strings in dict(mapping).items():
+        if language != "*" and not locales.LANGUAGE_TAG.match(language):
+            raise SiteSettingError(f"texts: {language!r} is not a language tag such as nl or pt-BR")
+        for key, text in dict(strings).items():
+            if not locales.is_overridable(key):
+                raise SiteSettingError(
+                    f"texts: {key!r} is not a widget string; see `widget-server site strings`"
+                )
+            if not isinstance(text, str) or not 0 < len(text.strip()) <= 300:
+                raise SiteSettingError(f"texts: {key!r} must be 1 to 300 characters")
+        if strings:
+            checked[language.lower()] = {key: text.strip() for key, text in strings.items()}
+    return checked
+
+
+def _short_text(name):
+    def check(value):
+        value = str(value).strip()
+        if len(value) > 200:
+            raise SiteSettingError(f"{name}: at most 200 characters")
+        return value
+
+    return check
+
+
+SITE_SETTING_CHECKS = {
+    "name": _short_text("name"),
+    "company": _short_text("company"),
+    "scale": _scale_name,
+    "touchpoint_scales": _touchpoint_scales,
+    "cooldown_days": _whole_number("cooldown_days", 0, 3650),
+    "sample_percent": _whole_number("sample_percent", 0, 100),
+    "auto_delay_seconds": _whole_number("auto_delay_seconds", 0, 3600),
+    "auto_scroll_percent": _whole_number("auto_scroll_percent", 0, 100),
+    "texts": _texts,
+}
+
+
+class Answer(flask_db.Model):
+    site = peewee.ForeignKeyField(Site, backref="answers", on_delete="CASCADE")
+    # Chosen by the browser; the same key again is a retry, never a second answer.
+    key = peewee.CharField(max_length=64)
+    touchpoint = peewee.CharField(max_length=40)
+    ref = peewee.CharField(max_length=200, default="")
+    page_url = peewee.CharField(max_length=2000, default="")
+    scale = peewee.CharField(max_length=16)
+    score = peewee.SmallIntegerField()
+    effort_class = peewee.CharField(max_length=9)
+    ease = peewee.SmallIntegerField()
+    reasons = JSONField(default=list)
+    comment = peewee.TextField(default="")
+    locale = peewee.CharField(max_length=35, default="")
+    customer = peewee.CharField(max_length=200, default="")
+    agent = peewee.CharField(max_length=200, default="")
+    conversation = peewee.CharField(max_length=200, default="")
+    meta = JSONField(default=dict)
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("site", "key"), True),
+            (("site", "created_at"), False),
+            (("site", "touchpoint", "created_at"), False),
+            (("site", "ref"), False),
+        )
+
+    @classmethod
+    def record(cls, site, fields):
+        """Store a validated answer; return (answer, created). A retry returns the first."""
+        scale = SCALES[fields["scale"]]
+        row = dict(
+            fields,
+            site=site,
+            effort_class=scale.effort_class(fields["score"]),
+            ease=scale.ease(fields["score"]),
+        )
+        try:
+            with cls._meta.database.atomic():
+                return cls.create(**row), True
+        except peewee.IntegrityError:
+            # Two deliveries of one answer raced; the first one's row stands.
+            return cls.get(cls.site == site, cls.key == fields["key"]), False
+
+    def same_answer_as(self, fields):
+        return (self.touchpoint, self.scale, self.score) == (
+            fields["touchpoint"],
+            fields["scale"],
+            fields["score"],
+        )
+
+    def follow_up_token(self, secret_key):
+        """Return the token that lets the browser that gave this answer add a follow-up."""
+        message = f"follow-up:{self.site_id}:{self.key}".encode()
+        return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+    def token_matches(self, token, secret_key):
+        return hmac.compare_digest(self.follow_up_token(secret_key), str(token))
+
+
+class Impression(flask_db.Model):
+    """A prompt that a visitor actually saw; answers divided by these is the response rate."""
+
+    site = peewee.ForeignKeyField(Site, backref="impressions", on_delete="CASCADE")
+    touchpoint = peewee.CharField(max_length=40)
+    ref = peewee.CharField(max_length=200, default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("site", "touchpoint", "created_at"), False),)
+
+
+class AdminUser(flask_db.Model):
+    username = peewee.CharField(max_length=80, unique=True)
+    password_hash = peewee.CharField(max_length=255)
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_login_at = peewee.DateTimeField(null=True)
+
+    def set_password(self, password):
+        if len(password) < 10:
+            raise ValueError("password: use at least 10 characters")
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+
+ALL_MODELS = (Site, Answer, Impression, AdminUser)

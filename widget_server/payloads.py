@@ -1,0 +1,193 @@
+"""Reading and checking what browsers send to the public API.
+
+Each endpoint's body is described by a table of field name -> check. A check returns the
+cleaned value or raises PayloadError naming the field, so every bad input becomes a 4xx
+that says what to fix, and nothing is written until the whole body has passed.
+"""
+import json
+import math
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from . import locales
+from .scales import SCALES
+
+ACCEPTED_CONTENT_TYPES = ("application/json", "text/plain")
+KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+META_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+# Control characters other than tab and newlines; they have no place in an answer.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_META_KEYS = 20
+
+
+class PayloadError(Exception):
+    def __init__(self, field, message, status=400):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+        self.status = status
+
+    def as_json(self):
+        return {"error": str(self), "field": self.field}
+
+
+def read_json_object(request):
+    """Return the request body as a dict, or raise PayloadError saying why it is not one."""
+    if request.mimetype not in ACCEPTED_CONTENT_TYPES:
+        raise PayloadError(
+            "Content-Type",
+            f"send the body as application/json or text/plain, not {request.mimetype or 'nothing'}",
+            status=415,
+        )
+    raw = request.get_data(cache=False)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PayloadError("body", "is not UTF-8 text") from None
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError as exc:
+        raise PayloadError("body", f"is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise PayloadError("body", "must be a JSON object such as {\"site\": \"...\"}")
+    return data
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def clean(data, checks, required):
+    """Run each field's check; refuse unknown and missing fields."""
+    for field in data:
+        if field not in checks:
+            raise PayloadError(field, f"unknown field; expected some of {', '.join(checks)}")
+    for field in required:
+        if data.get(field) is None:
+            raise PayloadError(field, "is required")
+    return {field: checks[field](field, value) for field, value in data.items() if value is not None}
+
+
+def text(max_length, multiline=False, pattern=None, hint=""):
+    def check(field, value):
+        if not isinstance(value, str):
+            raise PayloadError(field, "must be a string")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PayloadError(field, "contains invalid unicode (a lone surrogate)") from None
+        value = value.strip()
+        if CONTROL_CHARACTERS.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+            raise PayloadError(field, "contains control characters")
+        if len(value) > max_length:
+            raise PayloadError(field, f"is too long: at most {max_length} characters")
+        if pattern and not pattern.match(value):
+            raise PayloadError(field, hint)
+        return value
+
+    return check
+
+
+def page_url(field, value):
+    """Keep scheme, host and path; query strings and fragments can carry personal data."""
+    value = text(2000)(field, value)
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise PayloadError(field, "must be an http(s) URL")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def scale_name(field, value):
+    if value not in SCALES:
+        raise PayloadError(field, f"must be one of {', '.join(SCALES)}")
+    return value
+
+
+def whole_number(field, value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(field, "must be a whole number")
+    return value
+
+
+def reasons(field, value):
+    if not isinstance(value, list):
+        raise PayloadError(field, "must be a list of reason codes")
+    for code in value:
+        if code not in locales.REASONS:
+            raise PayloadError(field, f"{str(code)[:40]!r} is not one of {', '.join(locales.REASONS)}")
+    if len(set(value)) != len(value):
+        raise PayloadError(field, "lists a reason twice")
+    return value
+
+
+def meta(field, value):
+    if not isinstance(value, dict):
+        raise PayloadError(field, "must be an object of short values")
+    if len(value) > MAX_META_KEYS:
+        raise PayloadError(field, f"has too many keys: at most {MAX_META_KEYS}")
+    cleaned = {}
+    for key, item in value.items():
+        if not META_KEY.match(key):
+            raise PayloadError(f"{field}.{key[:40]}", "key must be 1-40 of A-Z, a-z, 0-9, _ . -")
+        if isinstance(item, str):
+            cleaned[key] = text(200)(f"{field}.{key}", item)
+        elif isinstance(item, bool) or item is None:
+            cleaned[key] = item
+        elif isinstance(item, (int, float)) and math.isfinite(item) and abs(item) < 1e15:
+            cleaned[key] = item
+        else:
+            raise PayloadError(f"{field}.{key}", "must be a short string, a number, true, false or null")
+    return cleaned
+
+
+SITE = text(64, pattern=SITE_KEY, hint="is not a site key")
+TOUCHPOINT = text(
+    40,
+    pattern=locales.TOUCHPOINT_NAME,
+    hint="must be 1-40 of a-z, 0-9 and -, such as self-service, kb-article or chatbot-exit",
+)
+REF = text(200)
+
+ANSWER_CHECKS = {
+    "site": SITE,
+    "id": text(64, pattern=KEY, hint="must be 16-64 of A-Z, a-z, 0-9, _ and -"),
+    "touchpoint": TOUCHPOINT,
+    "scale": scale_name,
+    "score": whole_number,
+    "ref": REF,
+    "page": page_url,
+    "locale": text(35, pattern=locales.LANGUAGE_TAG, hint="must be a language tag such as en or nl-BE"),
+    "customer": text(200),
+    "agent": text(200),
+    "conversation": text(200),
+    "meta": meta,
+    "reasons": reasons,
+    "comment": text(2000, multiline=True),
+}
+
+FOLLOW_UP_CHECKS = {
+    "site": SITE,
+    "token": text(64),
+    "reasons": reasons,
+    "comment": text(2000, multiline=True),
+}
+
+IMPRESSION_CHECKS = {"site": SITE, "touchpoint": TOUCHPOINT, "ref": REF}
+
+# Body field -> Answer column, where they differ.
+ANSWER_COLUMNS = {"id": "key", "page": "page_url"}
+
+
+def answer_fields(data):
+    """Return Answer column values from an answer body, score checked against its scale."""
+    fields = clean(data, ANSWER_CHECKS, required=("site", "id", "touchpoint", "scale", "score"))
+    scale = SCALES[fields["scale"]]
+    if not scale.is_valid(fields["score"]):
+        raise PayloadError("score", f"must be from 1 to {scale.points} on the {scale.name} scale")
+    if "locale" in fields:
+        fields["locale"] = fields["locale"].lower()
+    del fields["site"]
+    return {ANSWER_COLUMNS.get(field, field): value for field, value in fields.items()}

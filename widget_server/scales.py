@@ -1,0 +1,47 @@
+"""The CES scales in real use, and the normalised view every summary works on.
+
+Each answer is stored with the scale it was given on. Because "better" points up on some
+scales and down on others, comparisons go through two normalised figures: a class
+(easy / neutral / difficult) and an ease index from 0 (worst point) to 100 (best point).
+"""
+from dataclasses import dataclass
+
+EASY, NEUTRAL, DIFFICULT = "easy", "neutral", "difficult"
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    points: int
+    higher_is_better: bool
+    title: str
+
+    def is_valid(self, score):
+        return 1 <= score <= self.points
+
+    def ease(self, score):
+        """Return the ease index 0-100 of a score: the worst point 0, the best 100."""
+        steps_from_worst = score - 1 if self.higher_is_better else self.points - score
+        return round(100 * steps_from_worst / (self.points - 1))
+
+    def effort_class(self, score):
+        """Return easy, neutral or difficult for a score, as PRODUCT.md defines them."""
+        steps_from_worst = score - 1 if self.higher_is_better else self.points - score
+        middle = (self.points - 1) / 2
+        if steps_from_worst > middle:
+            return EASY
+        if steps_from_worst < middle:
+            return DIFFICULT
+        return NEUTRAL
+
+    def classes(self):
+        """Return the class of each point in order, as one letter each (for the widget)."""
+        return "".join(self.effort_class(score)[0] for score in range(1, self.points + 1))
+
+
+AGREEMENT_7 = Scale("agreement7", 7, True, "CES 2.0 agreement, 7 points")
+EFFORT_5 = Scale("effort5", 5, False, "Effort, 5 points (lower is better)")
+EASE_5 = Scale("ease5", 5, True, "Ease, 5 points")
+
+SCALES = {scale.name: scale for scale in (AGREEMENT_7, EFFORT_5, EASE_5)}
+DEFAULT_SCALE = AGREEMENT_7.name

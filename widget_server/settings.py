@@ -1,0 +1,101 @@
+"""Every server setting, with its default and a line of help.
+
+This table is the single source: the app factory takes defaults from it, environment
+variables of the same name override them, `widget-server settings` prints it, and a test
+fails when README.md does not document one of them.
+"""
+import json
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+    secret: bool = False
+
+
+SETTINGS = (
+    Setting(
+        "DATABASE_URL",
+        None,
+        "Database URL understood by playhouse.db_url, e.g. postgresql://user:pw@host/ces. "
+        "Unset: the SQLite file widget.sqlite3 in the instance folder.",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        None,
+        "Folder for the SQLite database and the generated secret key. "
+        "Unset: ./instance in a checkout, <prefix>/var/widget_server-instance when installed.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Signs admin sessions and follow-up tokens. "
+        "Unset: generated on first run and kept in the instance folder (file secret_key).",
+        secret=True,
+    ),
+    Setting(
+        "PUBLIC_URL",
+        None,
+        "Base URL that customers' browsers reach this server at (https://ces.example.com), "
+        "used in the script tags the CLI and admin print. Unset: http://127.0.0.1:5000.",
+    ),
+    Setting(
+        "MAX_PAYLOAD_BYTES",
+        8192,
+        "Largest request body the public API accepts; larger ones get 413.",
+    ),
+    Setting(
+        "ADMIN_SESSION_HOURS",
+        8,
+        "Hours an admin login lasts before the admin must log in again.",
+    ),
+    Setting(
+        "CONFIG_MAX_AGE",
+        300,
+        "Seconds browsers may cache a site's widget configuration; "
+        "site changes reach visitors within this time.",
+    ),
+)
+
+SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def defaults():
+    """Return the default value of every setting."""
+    return {setting.name: setting.default for setting in SETTINGS}
+
+
+def from_environment(environ=None):
+    """Return the settings present in the environment, typed like their defaults."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.name)
+        if raw is None or raw == "":
+            continue
+        if isinstance(setting.default, int):
+            try:
+                found[setting.name] = int(raw)
+            except ValueError:
+                raise SystemExit(
+                    f"{setting.name}={raw!r} is not a whole number: set it to one, "
+                    f"or unset it for the default ({setting.default})."
+                ) from None
+        else:
+            found[setting.name] = raw
+    return found
+
+
+def describe(config):
+    """Yield (name, shown value, help) for each setting, never revealing secrets."""
+    for setting in SETTINGS:
+        value = config.get(setting.name)
+        if setting.secret:
+            shown = "(set)" if value else "(unset)"
+        else:
+            shown = json.dumps(value)
+        yield setting.name, shown, setting.help
