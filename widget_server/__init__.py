@@ -47,7 +47,7 @@ def create_app(test_config=None):
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import admin, api, assets
+    from . import admin, api, assets, cli
 
     csrf.exempt(api.bp)
     # The per-site allow list is enforced by api.site_for; flask-cors speaks the protocol
@@ -58,6 +58,7 @@ def create_app(test_config=None):
     app.register_blueprint(admin.bp)
     app.register_blueprint(assets.bp)
     register_error_handlers(app)
+    cli.init_app(app)
     return app
 
 

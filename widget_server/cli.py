@@ -19,6 +19,12 @@ def main():
     """Customer Effort Score widget server."""
 
 
+def init_app(app):
+    """Make the commands part of the app, so `widget-server` and test runners find them."""
+    for command in (site, admin, show_settings, demo):
+        app.cli.add_command(command)
+
+
 def fail(message):
     raise click.ClickException(message)
 
@@ -30,7 +36,7 @@ def site_or_fail(key):
     return site
 
 
-@main.group()
+@click.group()
 def site():
     """Create, list and configure sites (the pages that embed the widget)."""
 
@@ -169,7 +175,7 @@ def site_strings(lang):
     click.echo("question.TOUCHPOINT\t(the question for one touchpoint, whatever its scale)")
 
 
-@main.group()
+@click.group()
 def admin():
     """Manage the people who may open the admin pages."""
 
@@ -194,7 +200,7 @@ def admin_add(username, password_stdin):
     click.echo(f"Admin {username!r} can now log in at {current_app.config['PUBLIC_URL']}/admin")
 
 
-@main.command("settings")
+@click.command("settings")
 @with_appcontext
 def show_settings():
     """List every server setting with its current value and what it does."""
@@ -202,7 +208,7 @@ def show_settings():
         click.echo(f"{name}={shown}\n    {help_text}")
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext

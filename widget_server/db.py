@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import peewee
+from flask import request
 from playhouse import db_url
 from playhouse.flask_utils import FlaskDB
 
@@ -18,7 +19,16 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 5000,
 }
 
-flask_db = FlaskDB()
+class RequestScopedDB(FlaskDB):
+    """FlaskDB that reuses a connection already open in this thread (a test or CLI
+    command that queried before the request) instead of failing on it."""
+
+    def connect_db(self):
+        if request.endpoint not in self._excluded_routes:
+            self.database.connect(reuse_if_open=True)
+
+
+flask_db = RequestScopedDB()
 
 
 class JSONField(peewee.TextField):

@@ -1,0 +1,44 @@
+import pytest
+
+from widget_server import create_app
+from widget_server.db import flask_db
+from widget_server.models import AdminUser, Site
+
+ORIGIN = "https://help.example.com"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret-key",
+        }
+    )
+    yield app
+    flask_db.database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def site(app):
+    return Site.create_with_key("Help centre", [ORIGIN], company="Acme")
+
+
+@pytest.fixture
+def admin(app):
+    user = AdminUser(username="olivia")
+    user.set_password("correct horse battery")
+    user.save()
+    return user

@@ -1,0 +1,98 @@
+"""Admin login and the recent answers page."""
+import re
+
+import pytest
+
+from widget_server.models import Answer
+
+
+def login(client, username="olivia", password="correct horse battery"):
+    page = client.get("/admin/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return client.post("/admin/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def app(app):
+    # CSRF is on in these tests, as in production.
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/answers"])
+def test_admin_pages_need_a_login(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert "/admin/login" in response.headers["Location"]
+
+
+def test_login_with_the_right_password_shows_answers(client, admin, site):
+    Answer.record(site, {"key": "a" * 20, "touchpoint": "kb-article", "ref": "kb-1", "scale": "agreement7",
+                         "score": 2, "comment": "<script>alert(1)</script>", "customer": "c-9"})
+
+    response = login(client)
+    page = client.get("/admin/answers")
+
+    assert response.status_code == 302
+    assert page.status_code == 200
+    assert "kb-article" in page.text and "difficult" in page.text and "c-9" in page.text
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_wrong_password_is_refused(client, admin):
+    response = login(client, password="wrong password!")
+
+    assert response.status_code == 401
+    assert "wrong password" in response.text
+    assert client.get("/admin/answers").status_code == 302
+
+
+def test_login_without_csrf_token_is_refused(client, admin):
+    response = client.post("/admin/login", data={"username": "olivia", "password": "correct horse battery"})
+
+    assert response.status_code == 400
+    assert client.get("/admin/answers").status_code == 302
+
+
+def test_logout_ends_the_session(client, admin):
+    login(client)
+    page = client.get("/admin/answers")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    client.post("/admin/logout", data={"csrf_token": token})
+
+    assert client.get("/admin/answers").status_code == 302
+
+
+def test_login_redirect_stays_on_this_site(client, admin):
+    page = client.get("/admin/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    response = client.post("/admin/login?next=//evil.example/", data={
+        "username": "olivia", "password": "correct horse battery", "csrf_token": token})
+
+    assert response.headers["Location"] == "/admin/answers"
+
+
+def test_session_cookie_is_httponly_and_samesite(client, admin):
+    response = login(client)
+
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_answers_can_be_filtered_by_site_and_paged(client, admin, site):
+    for number in range(55):
+        Answer.record(site, {"key": f"key-{number:016d}", "touchpoint": "self-service", "ref": f"page-{number}",
+                             "scale": "ease5", "score": 5})
+    login(client)
+
+    first = client.get(f"/admin/answers?site={site.key}")
+    older_link = re.search(r'href="([^"]*before=\d+[^"]*)"', first.text).group(1).replace("&amp;", "&")
+    second = client.get(older_link)
+
+    assert "page-54" in first.text and "page-5<" in first.text and "page-4<" not in first.text
+    assert "page-4<" in second.text and "page-54" not in second.text

@@ -1,0 +1,101 @@
+"""The widget configuration: scales per touchpoint, language choice, site overrides."""
+import pytest
+
+from widget_server import locales
+
+from .conftest import ORIGIN
+
+
+def config(client, site, lang="", origin=ORIGIN):
+    headers = {"Origin": origin} if origin else {}
+    return client.get(f"/api/v1/sites/{site.key}/config?lang={lang}", headers=headers)
+
+
+def test_defaults_ask_the_agreement_scale_with_wording_per_touchpoint(client, site):
+    response = config(client, site, "en-GB")
+
+    assert response.status_code == 200
+    body = response.json
+    assert body["lang"] == "en"
+    assert body["touchpoints"]["self-service"] == {
+        "scale": "agreement7",
+        "question": "Acme made it easy for me to handle my issue.",
+        "reasons": list(locales.REASONS_BY_TOUCHPOINT["self-service"]),
+    }
+    assert "article" in body["touchpoints"]["kb-article"]["question"]
+    assert "chat" in body["touchpoints"]["chatbot-exit"]["question"]
+    assert body["scales"]["agreement7"]["classes"] == "dddneee"
+    assert body["scales"]["effort5"]["classes"] == "eendd"
+    assert body["scales"]["ease5"]["classes"] == "ddnee"
+    assert (body["cooldownDays"], body["samplePercent"]) == (30, 100)
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "max-age=300" in response.headers["Cache-Control"]
+
+
+def test_site_scale_per_touchpoint_decides(client, site):
+    site.change(scale="ease5", touchpoint_scales={"kb-article": "effort5"})
+    site.save()
+
+    body = config(client, site).json
+
+    assert body["touchpoints"]["self-service"]["scale"] == "ease5"
+    assert body["touchpoints"]["kb-article"]["scale"] == "effort5"
+    assert body["touchpoints"]["kb-article"]["question"].startswith("How much effort")
+    assert body["other"]["scale"] == "ease5"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("nl-BE,en", "nl"), ("de", "de"), ("fr-CA", "fr"), ("es-419,en", "es"), ("ja,pt", "en"), ("", "en"), ("xx,de-AT", "de")],
+)
+def test_language_is_the_first_one_we_have(client, site, lang, expected):
+    body = config(client, site, lang).json
+
+    assert body["lang"] == expected
+    assert body["text"]["close"] == locales.STRINGS[expected]["close"]
+
+
+def test_site_overrides_strings_per_language_and_for_all(client, site):
+    site.change(texts={
+        "*": {"question.kb-article": "Did this article help?"},
+        "nl": {"thanks": "Dank je wel!"},
+        "pt": {"close": "Fechar"},
+    })
+    site.save()
+
+    dutch = config(client, site, "nl").json
+    portuguese = config(client, site, "pt-BR").json
+
+    assert dutch["touchpoints"]["kb-article"]["question"] == "Did this article help?"
+    assert dutch["text"]["thanks"] == "Dank je wel!"
+    assert portuguese["lang"] == "pt"
+    assert portuguese["text"]["close"] == "Fechar"
+    assert portuguese["text"]["send"] == "Send"
+
+
+def test_custom_touchpoint_with_its_own_question_is_listed(client, site):
+    site.change(texts={"*": {"question.checkout-help": "Was checkout easy?"}}, touchpoint_scales={"returns": "ease5"})
+    site.save()
+
+    body = config(client, site).json
+
+    assert body["touchpoints"]["checkout-help"]["question"] == "Was checkout easy?"
+    assert body["touchpoints"]["returns"]["scale"] == "ease5"
+
+
+def test_config_is_refused_to_pages_of_other_origins(client, site):
+    response = config(client, site, origin="https://evil.example")
+
+    assert response.status_code == 403
+    assert response.json["field"] == "Origin"
+
+
+def test_config_without_origin_is_served(client, site):
+    assert config(client, site, origin=None).status_code == 200
+
+
+def test_unknown_site_config_is_404_with_advice(client):
+    response = client.get("/api/v1/sites/nope/config", headers={"Origin": ORIGIN})
+
+    assert response.status_code == 404
+    assert "widget-server site add" in response.json["error"]

@@ -1,0 +1,78 @@
+"""The widget-server command: sites, admins and settings."""
+import json
+
+from widget_server.models import AdminUser, Site
+
+
+def test_site_add_prints_key_and_script_tag(runner):
+    result = runner.invoke(args=["site", "add", "Docs", "--origin", "https://Docs.Example.com/", "--origin", "http://localhost:3000"])
+
+    assert result.exit_code == 0, result.output
+    site = Site.get()
+    assert site.origins == ["https://docs.example.com", "http://localhost:3000"]
+    assert f'<script src="http://127.0.0.1:5000/widget.js" data-site="{site.key}" async></script>' in result.output
+
+
+def test_site_add_refuses_a_url_with_a_path(runner):
+    result = runner.invoke(args=["site", "add", "Docs", "--origin", "https://docs.example.com/help"])
+
+    assert result.exit_code != 0
+    assert "origin" in result.output and "path" in result.output
+    assert Site.select().count() == 0
+
+
+def test_site_list_shows_keys_and_origins(runner, site):
+    result = runner.invoke(args=["site", "list"])
+
+    assert f"{site.key}\tHelp centre\thttps://help.example.com" in result.output
+
+
+def test_site_set_changes_settings(runner, site):
+    result = runner.invoke(args=[
+        "site", "set", site.key, "--scale", "effort5", "--touchpoint-scale", "kb-article=ease5",
+        "--cooldown-days", "7", "--sample-percent", "25", "--auto-delay", "5", "--auto-scroll", "30",
+        "--add-origin", "https://app.example.com", "--text", "nl:thanks=Dank!", "--text", "*:question.kb-article=Helped?",
+    ])
+
+    assert result.exit_code == 0, result.output
+    changed = Site.get_by_id(site.id)
+    assert (changed.scale, changed.touchpoint_scales) == ("effort5", {"kb-article": "ease5"})
+    assert (changed.cooldown_days, changed.sample_percent) == (7, 25)
+    assert (changed.auto_delay_seconds, changed.auto_scroll_percent) == (5, 30)
+    assert changed.origins == ["https://help.example.com", "https://app.example.com"]
+    assert changed.texts == {"nl": {"thanks": "Dank!"}, "*": {"question.kb-article": "Helped?"}}
+    assert json.loads(result.output)["scale"] == "effort5"
+
+
+def test_site_set_refuses_bad_values_and_keeps_the_old_ones(runner, site):
+    for args, message in [
+        (["--sample-percent", "120"], "sample_percent"),
+        (["--touchpoint-scale", "kb-article=nps"], "scale"),
+        (["--text", "nl:no-such-string=x"], "texts"),
+        (["--remove-origin", "https://other.example"], "origin"),
+    ]:
+        result = runner.invoke(args=["site", "set", site.key, *args])
+        assert result.exit_code != 0 and message in result.output, (args, result.output)
+    assert Site.get_by_id(site.id).sample_percent == 100
+
+
+def test_admin_add_reads_the_password_from_stdin(runner):
+    result = runner.invoke(args=["admin", "add", "olivia", "--password-stdin"], input="a long enough password\n")
+
+    assert result.exit_code == 0, result.output
+    assert AdminUser.get().check_password("a long enough password")
+    assert "a long enough password" not in result.output
+
+
+def test_admin_add_refuses_a_short_password(runner):
+    result = runner.invoke(args=["admin", "add", "olivia", "--password-stdin"], input="short\n")
+
+    assert result.exit_code != 0
+    assert AdminUser.select().count() == 0
+
+
+def test_settings_lists_every_setting_without_secrets(runner, app):
+    result = runner.invoke(args=["settings"])
+
+    assert "DATABASE_URL=" in result.output and "SECRET_KEY=(set)" in result.output
+    assert app.config["SECRET_KEY"] not in result.output
