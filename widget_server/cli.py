@@ -232,3 +232,6 @@ def demo(host, port):
     if not has_admin:
         click.echo("No admin yet: in another terminal run `widget-server admin add YOUR-NAME`.")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+if __name__ == "__main__":
+    main()

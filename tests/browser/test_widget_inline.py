@@ -1,0 +1,181 @@
+"""Inline prompts on a host page of another origin: rating, scales, keyboard, follow-up,
+cooldown and language, checked in the page and in the server's database."""
+import pytest
+
+def scale_buttons(prompt):
+    return prompt.locator(".s button")
+
+
+def test_a_click_on_another_origin_stores_the_answer_with_its_class(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("inline.html", site_key)
+    prompt = guest.prompt(0)
+
+    prompt.get_by_role("button", name="2", exact=True).click()
+
+    rows = live_server.answers(site_key)
+    assert len(rows) == 1
+    answer = rows[0]
+    assert (answer["touchpoint"], answer["ref"], answer["customer"]) == ("kb-article", "kb-1", "cust-7")
+    assert (answer["scale"], answer["score"], answer["effort_class"]) == ("agreement7", 2, "difficult")
+    assert answer["page_url"] == f"{guest.host_origin}/inline.html"
+    assert page.evaluate("location.origin") != live_server.url
+    assert guest.context.cookies() == []
+    # Two prompts on the page, one configuration request.
+    assert len(guest.api_requests("sites/")) == 1
+
+
+@pytest.mark.parametrize(
+    ("scale", "points", "low", "high", "score", "effort_class"),
+    [
+        ("agreement7", 7, "Strongly disagree", "Strongly agree", 6, "easy"),
+        ("effort5", 5, "Very low effort", "Very high effort", 5, "difficult"),
+        ("ease5", 5, "Very difficult", "Very easy", 3, "neutral"),
+    ],
+)
+def test_each_scale_renders_its_points_and_labels(visit, live_server, host_origin, scale, points, low, high,
+                                                  score, effort_class):
+    key = live_server.add_site([host_origin], scale=scale)
+    guest = visit()
+    guest.open("inline.html", key)
+    prompt = guest.prompt(0)
+
+    buttons = scale_buttons(prompt)
+    assert buttons.count() == points
+    assert buttons.first.text_content() == f"1 {low}"
+    assert buttons.last.text_content() == f"{points} {high}"
+    assert prompt.get_by_role("button", name=f"1 {low}").is_visible()
+    box = buttons.nth(1).bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+
+    buttons.nth(score - 1).click()
+
+    rows = live_server.answers(key)
+    assert (rows[0]["scale"], rows[0]["score"], rows[0]["effort_class"]) == (scale, score, effort_class)
+
+
+def test_keyboard_only_answering_with_follow_up(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("inline.html", site_key)
+    guest.prompt(0).locator(".s button").first.wait_for()
+
+    # Tab from the top of the page to the first scale button, then on to the third.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.shadowRoot.activeElement.textContent")
+    assert focused.startswith("3")
+    focus_ring = page.evaluate(
+        "getComputedStyle(document.activeElement.shadowRoot.activeElement).outlineStyle")
+    assert focus_ring == "solid"
+    page.keyboard.press("Enter")
+
+    # The follow-up takes focus: first reason, toggled with Space; the comment; Send.
+    page.keyboard.press("Space")
+    for _ in range(len(["unclear", "channel", "again"]) + 1):
+        page.keyboard.press("Tab")
+    page.keyboard.type("Steps did not match the screen")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    assert guest.prompt(0).get_by_text("Thank you for your feedback!").is_visible()
+    rows = live_server.answers(site_key, "comment != ''")
+    assert (rows[0]["score"], rows[0]["effort_class"]) == (3, "difficult")
+    assert rows[0]["reasons"] == '["not-found"]'
+    assert rows[0]["comment"] == "Steps did not match the screen"
+
+
+def test_easy_answer_asks_what_worked_well(visit, live_server, site_key):
+    guest = visit()
+    guest.open("inline.html", site_key)
+    prompt = guest.prompt(0)
+
+    prompt.get_by_role("button", name="7 Strongly agree").click()
+    prompt.get_by_label("What worked well? (optional)").fill("Clear screenshots")
+    # No effort drivers are offered after an easy answer.
+    assert prompt.locator("[aria-pressed]").count() == 0
+    prompt.get_by_role("button", name="Send").click()
+
+    rows = live_server.answers(site_key, "comment != ''")
+    assert (rows[0]["effort_class"], rows[0]["comment"], rows[0]["reasons"]) == ("easy", "Clear screenshots", "[]")
+
+
+def test_answered_and_dismissed_prompts_rest_for_the_cooldown(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("inline.html", site_key)
+    guest.prompt(0).get_by_role("button", name="5", exact=True).click()
+    guest.prompt(1).get_by_role("button", name="Close").click()
+    assert page.locator("#slot-b ces-prompt").count() == 0
+    live_server.answers(site_key)
+
+    page.reload()
+    page.wait_for_function("window.CES && window.CES.v")
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("ces-prompt").count() == 0
+    stored = page.evaluate("JSON.parse(localStorage.getItem('ces'))")
+    assert set(stored) == {"kb-article|kb-1", "self-service|orders"}
+    assert all(29 < (until - page.evaluate("Date.now()")) / 864e5 <= 30 for until in stored.values())
+
+
+def test_a_prompt_shows_again_after_the_cooldown(visit, live_server, host_origin):
+    key = live_server.add_site([host_origin], cooldown_days=0)
+    guest = visit()
+    page = guest.open("inline.html", key)
+    guest.prompt(0).get_by_role("button", name="Close").click()
+
+    page.reload()
+
+    page.locator("#slot-a ces-prompt").wait_for()
+
+
+def test_sampling_at_zero_shows_nothing(visit, live_server, host_origin):
+    key = live_server.add_site([host_origin], sample_percent=0)
+    guest = visit()
+    page = guest.open("inline.html", key)
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("ces-prompt").count() == 0
+    assert guest.api_requests("impressions") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "close", "low"),
+    [("nl", "Sluiten", "Helemaal oneens"), ("de-CH", "Schließen", "Stimme überhaupt nicht zu"),
+     ("fr", "Fermer", "Pas du tout d’accord"), ("es", "Cerrar", "Totalmente en desacuerdo")],
+)
+def test_strings_follow_the_page_language(visit, site_key, lang, close, low):
+    guest = visit()
+    guest.open("inline.html", site_key, lang=lang)
+    prompt = guest.prompt(0)
+
+    assert prompt.get_by_role("button", name=close).is_visible()
+    assert prompt.get_by_role("button", name=f"1 {low}").is_visible()
+
+
+def test_browser_language_is_used_when_the_page_has_none(visit, site_key):
+    guest = visit(locale="de-DE")
+    guest.open("inline.html", site_key, lang="")
+
+    assert guest.prompt(0).get_by_role("button", name="Schließen").is_visible()
+
+
+def test_a_prompt_on_screen_records_one_impression(visit, live_server, site_key):
+    guest = visit()
+    guest.open("inline.html", site_key)
+    guest.prompt(1).locator(".s button").first.wait_for()
+
+    rows = live_server.impressions(site_key, count=2)
+
+    assert sorted((row["touchpoint"], row["ref"]) for row in rows) == [("kb-article", "kb-1"), ("self-service", "orders")]
+
+
+def test_dark_mode_is_respected(visit, site_key):
+    guest = visit(color_scheme="dark")
+    page = guest.open("inline.html", site_key)
+    guest.prompt(0).locator(".s button").first.wait_for()
+
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('ces-prompt').shadowRoot.querySelector('.c')).backgroundColor")
+
+    assert background == "rgb(31, 35, 40)"
