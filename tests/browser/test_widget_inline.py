@@ -1,6 +1,7 @@
 """Inline prompts on a host page of another origin: rating, scales, keyboard, follow-up,
 cooldown and language, checked in the page and in the server's database."""
 import pytest
+from playwright.sync_api import expect
 
 def scale_buttons(prompt):
     return prompt.locator(".s button")
@@ -41,10 +42,10 @@ def test_each_scale_renders_its_points_and_labels(visit, live_server, host_origi
     prompt = guest.prompt(0)
 
     buttons = scale_buttons(prompt)
-    assert buttons.count() == points
+    expect(buttons).to_have_count(points)
     assert buttons.first.text_content() == f"1 {low}"
     assert buttons.last.text_content() == f"{points} {high}"
-    assert prompt.get_by_role("button", name=f"1 {low}").is_visible()
+    expect(prompt.get_by_role("button", name=f"1 {low}")).to_be_visible()
     box = buttons.nth(1).bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44
 
@@ -78,7 +79,7 @@ def test_keyboard_only_answering_with_follow_up(visit, live_server, site_key):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
 
-    assert guest.prompt(0).get_by_text("Thank you for your feedback!").is_visible()
+    expect(guest.prompt(0).get_by_text("Thank you for your feedback!")).to_be_visible()
     rows = live_server.answers(site_key, "comment != ''")
     assert (rows[0]["score"], rows[0]["effort_class"]) == (3, "difficult")
     assert rows[0]["reasons"] == '["not-found"]'
@@ -149,15 +150,15 @@ def test_strings_follow_the_page_language(visit, site_key, lang, close, low):
     guest.open("inline.html", site_key, lang=lang)
     prompt = guest.prompt(0)
 
-    assert prompt.get_by_role("button", name=close).is_visible()
-    assert prompt.get_by_role("button", name=f"1 {low}").is_visible()
+    expect(prompt.get_by_role("button", name=close)).to_be_visible()
+    expect(prompt.get_by_role("button", name=f"1 {low}")).to_be_visible()
 
 
 def test_browser_language_is_used_when_the_page_has_none(visit, site_key):
     guest = visit(locale="de-DE")
     guest.open("inline.html", site_key, lang="")
 
-    assert guest.prompt(0).get_by_role("button", name="Schließen").is_visible()
+    expect(guest.prompt(0).get_by_role("button", name="Schließen")).to_be_visible()
 
 
 def test_a_prompt_on_screen_records_one_impression(visit, live_server, site_key):
