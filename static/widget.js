@@ -48,7 +48,7 @@
 --a:var(--ces-accent,#0b57d0);--b:var(--ces-bg,#fff);--f:var(--ces-fg,#1b1f24);--l:var(--ces-line,#8c959f)}
 @media(prefers-color-scheme:dark){:host{--a:var(--ces-accent,#8ab4f8);--b:var(--ces-bg,#1f2328);--f:var(--ces-fg,#e6edf3);--l:var(--ces-line,#6e7781)}}
 .c{position:relative;box-sizing:border-box;max-width:34rem;padding:12px;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
-.o{position:fixed;z-index:2147483646;right:16px;bottom:16px;width:min(26rem,calc(100vw - 16px));box-shadow:0 4px 24px #0005}
+.o{position:fixed;z-index:2147483646;right:16px;bottom:16px;width:min(26rem,calc(100vw - 16px));overflow:auto;box-shadow:0 4px 24px #0005}
 @media(max-width:480px){.o{right:8px;bottom:8px}}
 .q{margin:0 44px 8px 0;font-weight:600}
 .s{display:flex;flex-wrap:wrap}
@@ -121,21 +121,26 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
   const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)),
     (b) => (b + 256).toString(16).slice(1)).join('');
 
-  // Floating prompts must not hide the page's own fixed controls (bottom bars, chat buttons).
+  // Floating prompts must not hide the page's own fixed controls (bottom bars, chat
+  // buttons): probe the card's area on a 20 px grid, finer than any usable control, and
+  // move the card up above whatever fixed element is there until nothing is.
   const liftAbove = (card) => {
-    const box = card.getBoundingClientRect();
-    let lift = 0;
-    for (const x of [box.left + 2, (box.left + box.right) / 2, box.right - 2]) {
-      for (const y of [box.top + 2, (box.top + box.bottom) / 2, box.bottom - 2]) {
-        for (const el of d.elementsFromPoint(x, y)) {
-          const position = el.localName == 'ces-prompt' ? '' : getComputedStyle(el).position;
-          if (position == 'fixed' || position == 'sticky') {
-            lift = Math.max(lift, innerHeight - el.getBoundingClientRect().top);
+    for (let round = 0; round < 4; round++) {
+      const box = card.getBoundingClientRect();
+      let lift = 0;
+      for (let x = box.left + 1; x < box.right; x += 20) {
+        for (let y = box.top + 1; y < box.bottom; y += 20) {
+          for (const el of d.elementsFromPoint(x, y)) {
+            const position = el.localName == 'ces-prompt' ? '' : getComputedStyle(el).position;
+            if (position == 'fixed' || position == 'sticky') {
+              lift = Math.max(lift, innerHeight - el.getBoundingClientRect().top);
+            }
           }
         }
       }
+      if (!lift) return;
+      card.style.bottom = `${lift + 8}px`;
     }
-    if (lift) card.style.bottom = `${lift + 8}px`;
   };
 
   // The floating prompt on screen: a page shows one at a time.
@@ -257,12 +262,15 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
         host.remove();
         done({ status: 'skipped' });
       };
-      // An in-flow spacer as tall as the card, so the page's last controls can scroll clear of it.
+      // An in-flow spacer reaching up to the card's top, so the page's last controls can
+      // scroll clear of it.
       const spacer = h('div', {});
       root.append(spacer);
       (d.body || d.documentElement).append(host);
       liftAbove(card);
-      spacer.style.height = `${card.offsetHeight + 24}px`;
+      // The follow-up is taller than the scale; it scrolls inside the card, not off screen.
+      card.style.maxHeight = `${card.getBoundingClientRect().bottom - 8}px`;
+      spacer.style.height = `${innerHeight - card.getBoundingClientRect().top + 8}px`;
     } else {
       container.append(host);
     }

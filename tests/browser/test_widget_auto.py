@@ -1,0 +1,83 @@
+"""The floating self-service prompt: shown after the site's delay or scroll depth, never
+covering the page's own controls on a 360 px wide phone, and never stealing focus."""
+import pytest
+from playwright.sync_api import expect
+
+PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
+
+
+def rect(page, expression):
+    return page.evaluate(f"(() => {{ const r = ({expression}).getBoundingClientRect();"
+                         " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })()")
+
+
+def overlap(a, b):
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+CARD = "document.querySelector('ces-prompt').shadowRoot.querySelector('.c')"
+
+
+def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host_origin):
+    key = live_server.add_site([host_origin], auto_delay_seconds=1, auto_scroll_percent=100)
+    guest = visit(**PHONE)
+    page = guest.open("auto.html", key)
+
+    expect(guest.prompt(0).locator(".s button").first).to_be_visible()
+    card = rect(page, CARD)
+    assert card["left"] >= 0 and card["right"] <= 360
+    for control in ("#nav", "#launcher"):
+        assert not overlap(card, rect(page, f"document.querySelector('{control}')")), control
+    # The page's last control can always be scrolled clear of the prompt.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(100)
+    assert rect(page, "document.getElementById('last')")["bottom"] <= rect(page, CARD)["top"]
+    # Every scale point is a full touch target, all on one row.
+    boxes = [guest.prompt(0).locator(".s button").nth(i).bounding_box() for i in range(7)]
+    assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes)
+    assert len({box["y"] for box in boxes}) == 1
+    # It appeared uninvited, so focus stays where the visitor had it.
+    assert page.evaluate("document.activeElement === document.body")
+
+    guest.prompt(0).get_by_role("button", name="2", exact=True).click()
+    answer = live_server.answers(key)[0]
+    assert (answer["touchpoint"], answer["ref"], answer["effort_class"]) == ("self-service", "order-tracking", "difficult")
+    # The taller follow-up stays on screen, scrolling inside the card.
+    expect(guest.prompt(0).get_by_role("button", name="Send")).to_be_visible()
+    assert rect(page, CARD)["top"] >= 0
+
+
+def test_scrolling_past_the_depth_shows_it_before_the_delay(visit, live_server, host_origin):
+    key = live_server.add_site([host_origin], auto_delay_seconds=3600, auto_scroll_percent=50)
+    guest = visit(**PHONE)
+    page = guest.open("auto.html", key)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("ces-prompt").count() == 0
+
+    page.mouse.wheel(0, 900)
+
+    expect(guest.prompt(0).locator(".s button").first).to_be_visible()
+
+
+def test_dismissed_floating_prompt_stays_away(visit, live_server, host_origin):
+    key = live_server.add_site([host_origin], auto_delay_seconds=0)
+    guest = visit()
+    page = guest.open("auto.html", key)
+    guest.prompt(0).get_by_role("button", name="Close").click()
+    assert live_server.impressions(key)[0]["touchpoint"] == "self-service"
+
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+
+    assert page.locator("ces-prompt").count() == 0
+
+
+@pytest.mark.parametrize(("motion", "animation"), [("reduce", "none"), ("no-preference", "ces-in")])
+def test_overlay_animates_only_without_reduced_motion(visit, live_server, host_origin, motion, animation):
+    key = live_server.add_site([host_origin], auto_delay_seconds=0)
+    guest = visit(reduced_motion=motion)
+    page = guest.open("auto.html", key)
+    expect(guest.prompt(0).locator(".s button").first).to_be_visible()
+
+    assert page.evaluate(f"getComputedStyle({CARD}).animationName") == animation

@@ -1,0 +1,58 @@
+"""The widget's shadow root keeps host CSS out and its own CSS in, and works under a
+Content-Security-Policy that only allows the widget's origin."""
+from playwright.sync_api import expect
+
+SHADOW_BUTTON = "document.querySelector('ces-prompt').shadowRoot.querySelector('.s button')"
+
+
+def test_hostile_host_css_does_not_change_the_prompt(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("hostile.html", site_key)
+    prompt = guest.prompt(0)
+    button = prompt.get_by_role("button", name="4", exact=True)
+
+    expect(button).to_be_visible()
+    style = page.evaluate(f"(() => {{ const s = getComputedStyle({SHADOW_BUTTON}); "
+                          "return [s.color, s.fontSize, s.backgroundColor, s.display, s.letterSpacing]; })()")
+    assert style[0] != "rgb(255, 0, 0)"
+    assert style[1] == "15px"
+    assert style[2] != "rgb(0, 255, 0)"
+    assert style[3] != "none"
+    assert style[4] == "normal"
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+
+    button.click()
+    assert live_server.answers(site_key)[0]["score"] == 4
+
+
+def test_widget_css_does_not_leak_into_the_host_page(visit, site_key):
+    guest = visit()
+    page = guest.open("inline.html", site_key)
+    expect(guest.prompt(0).locator(".s button").first).to_be_visible()
+
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<button id=own>Own</button><p class=q id=q>x</p>')")
+    own = page.evaluate("(() => { const s = getComputedStyle(document.getElementById('own'));"
+                        " return [s.minHeight, s.borderRadius]; })()")
+    question = page.evaluate("getComputedStyle(document.getElementById('q')).fontWeight")
+
+    # The widget's buttons are 44 px tall with 8 px corners; the page's own are untouched.
+    assert own[0] != "44px" and own[1] != "8px"
+    assert question == "400"
+    assert page.evaluate("document.styleSheets.length") == 0
+    assert page.evaluate("document.adoptedStyleSheets.length") == 0
+
+
+def test_strict_csp_page_shows_a_styled_prompt_and_stores_the_answer(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("csp-inline.html", site_key)
+    button = guest.prompt(0).get_by_role("button", name="6", exact=True)
+
+    expect(button).to_be_visible()
+    assert button.bounding_box()["height"] >= 44
+    assert page.evaluate(f"getComputedStyle({SHADOW_BUTTON}).borderRadius") != "0px"
+    button.click()
+
+    assert live_server.answers(site_key)[0]["score"] == 6
+    violations = [line for line in guest.console if "Content Security Policy" in line]
+    assert violations == []

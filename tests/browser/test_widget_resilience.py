@@ -1,0 +1,78 @@
+"""When things go wrong the host page does not notice: server down, lost responses,
+pages on origins the site does not allow, the script included twice."""
+import json
+
+from playwright.sync_api import expect
+
+from .conftest import free_port
+
+
+def test_api_down_shows_nothing_and_breaks_nothing(visit, site_key):
+    guest = visit()
+    page = guest.open("down.html", site_key, api=f"http://127.0.0.1:{free_port()}")
+    page.wait_for_function("window.CES && window.CES.v")
+
+    page.click("#end")
+
+    expect(page.locator("#outcome")).to_have_text(json.dumps({"status": "unavailable"}, separators=(",", ":")))
+    assert page.locator("ces-prompt").count() == 0
+    assert any("CES widget" in line for line in guest.console)
+
+
+def test_script_server_down_leaves_the_page_working(visit, site_key):
+    guest = visit()
+    page = guest.open("down.html", site_key, script=f"http://127.0.0.1:{free_port()}/widget.js")
+    page.wait_for_load_state("load")
+
+    page.click("#end")
+
+    assert page.locator("h1").text_content() == "Still a working page"
+    assert page.locator("ces-prompt").count() == 0
+    # The queue snippet keeps the call for when the script can load.
+    assert page.evaluate("window.CES.q.length") == 1
+
+
+def test_a_lost_response_is_retried_and_stored_once(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("inline.html", site_key)
+    deliveries = []
+
+    def lose_first_response(route):
+        deliveries.append(json.loads(route.request.post_data)["id"])
+        if len(deliveries) == 1:
+            route.fetch()  # the server stores it, but the browser never hears back
+            route.fulfill(status=503, body="{}")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/answers", lose_first_response)
+    guest.prompt(0).get_by_role("button", name="3", exact=True).click()
+
+    expect(guest.prompt(0).get_by_role("status")).to_have_text("Your answer was saved.", timeout=10_000)
+    assert len(deliveries) == 2 and deliveries[0] == deliveries[1]
+    assert len(live_server.rows("SELECT * FROM answer WHERE key = ?", deliveries[0])) == 1
+
+
+def test_a_page_on_an_origin_not_allowed_shows_nothing(visit, live_server):
+    key = live_server.add_site(["https://somewhere-else.example"])
+    guest = visit()
+    page = guest.open("inline.html", key)
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("ces-prompt").count() == 0
+    assert any("--add-origin" in line for line in guest.console)
+    assert live_server.rows("SELECT * FROM answer WHERE site_id = (SELECT id FROM site WHERE key = ?)", key) == []
+
+
+def test_the_script_twice_on_a_page_renders_each_prompt_once(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("inline.html", site_key)
+    expect(guest.prompt(1).locator(".s button").first).to_be_visible()
+
+    page.evaluate(f"""(() => {{ const again = document.createElement('script');
+        again.src = '{live_server.url}/widget.js'; again.dataset.site = '{site_key}';
+        document.head.append(again); }})()""")
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("#slot-a ces-prompt").count() == 1
+    assert page.locator("#slot-b ces-prompt").count() == 1
