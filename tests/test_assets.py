@@ -1,0 +1,48 @@
+"""What the embed costs: the served widget's size and caching, and the demo page."""
+import gzip
+
+from widget_server.models import Site
+
+SIZE_BUDGET_GZIPPED = 5120
+
+
+def test_served_widget_fits_the_size_budget(client):
+    response = client.get("/widget.js")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert len(gzip.compress(response.data, 9)) <= SIZE_BUDGET_GZIPPED
+    assert b"CES widget: asks customers" not in response.data  # the contract comment is not shipped
+
+
+def test_widget_revalidates_with_its_etag(client):
+    first = client.get("/widget.js")
+
+    again = client.get("/widget.js", headers={"If-None-Match": first.headers["ETag"]})
+
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+def test_widget_needs_no_database(client, app):
+    app.config["DATABASE"].close()
+
+    response = client.get("/widget.js")
+
+    assert response.status_code == 200
+    assert app.config["DATABASE"].is_closed()
+
+
+def test_demo_page_embeds_the_demo_site_with_all_three_touchpoints(client):
+    Site.create(key="demo", name="Demo help centre", origins=["http://127.0.0.1:5000"])
+
+    page = client.get("/demo").text
+
+    assert 'data-site="demo"' in page and 'data-ces-auto="self-service"' in page
+    assert 'data-ces-touchpoint="kb-article"' in page
+    assert "chatbot-exit" in page
+    assert "does not exist yet" not in page
+
+
+def test_demo_page_says_how_to_start_it_when_the_demo_site_is_missing(client):
+    assert "widget-server demo" in client.get("/demo").text
