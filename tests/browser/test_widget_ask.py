@@ -5,15 +5,21 @@ import json
 from playwright.sync_api import expect
 
 
+def open_chat(visit, site_key):
+    """Open the chat page once the widget is ready for CES.ask."""
+    guest = visit()
+    page = guest.open("ask.html", site_key)
+    page.wait_for_function("window.CES && window.CES.v")
+    return guest, page
+
+
 def outcome_of(page):
     expect(page.locator("#outcome")).not_to_be_empty()
     return json.loads(page.locator("#outcome").text_content())
 
 
 def test_ask_after_load_shows_a_dialog_and_resolves_with_the_score(visit, live_server, site_key):
-    guest = visit()
-    page = guest.open("ask.html", site_key)
-    page.wait_for_function("window.CES && window.CES.v")
+    guest, page = open_chat(visit, site_key)
 
     page.click("#end")
     dialog = guest.prompt(0).get_by_role("dialog")
@@ -33,9 +39,7 @@ def test_ask_after_load_shows_a_dialog_and_resolves_with_the_score(visit, live_s
 
 
 def test_escape_dismisses_and_the_promise_says_so(visit, live_server, site_key):
-    guest = visit()
-    page = guest.open("ask.html", site_key)
-    page.wait_for_function("window.CES && window.CES.v")
+    guest, page = open_chat(visit, site_key)
 
     page.click("#end")
     expect(guest.prompt(0).get_by_role("dialog")).to_be_visible()
@@ -61,9 +65,7 @@ def test_ask_called_before_the_widget_loaded_is_not_lost(visit, live_server, sit
 
 
 def test_ask_with_a_bad_touchpoint_resolves_skipped_without_a_request(visit, site_key):
-    guest = visit()
-    page = guest.open("ask.html", site_key)
-    page.wait_for_function("window.CES && window.CES.v")
+    guest, page = open_chat(visit, site_key)
 
     outcome = page.evaluate("CES.ask({touchpoint: 'Not Valid'})")
 
@@ -72,9 +74,7 @@ def test_ask_with_a_bad_touchpoint_resolves_skipped_without_a_request(visit, sit
 
 
 def test_follow_up_in_the_overlay_is_stored(visit, live_server, site_key):
-    guest = visit()
-    page = guest.open("ask.html", site_key)
-    page.wait_for_function("window.CES && window.CES.v")
+    guest, page = open_chat(visit, site_key)
     page.click("#end")
     dialog = guest.prompt(0).get_by_role("dialog")
 
