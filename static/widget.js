@@ -45,7 +45,7 @@
   const TOUCHPOINT = /^[a-z0-9-]{1,40}$/;
 
   const CSS = `:host{all:initial!important;display:block!important;font:15px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif!important;
---a:var(--ces-accent,#0b57d0);--b:var(--ces-bg,#fff);--f:var(--ces-fg,#1b1f24);--l:var(--ces-line,#8c959f)}
+--a:var(--ces-accent,#0b57d0);--b:var(--ces-bg,#fff);--f:var(--ces-fg,#1b1f24);--l:var(--ces-line,#6e7781)}
 @media(prefers-color-scheme:dark){:host{--a:var(--ces-accent,#8ab4f8);--b:var(--ces-bg,#1f2328);--f:var(--ces-fg,#e6edf3);--l:var(--ces-line,#6e7781)}}
 .c{position:relative;box-sizing:border-box;max-width:34rem;padding:12px;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
 .o{position:fixed;z-index:2147483646;right:16px;bottom:16px;width:min(26rem,calc(100vw - 16px));overflow:auto;box-shadow:0 4px 24px #0005}
@@ -57,7 +57,8 @@ button{min-width:44px;min-height:44px;cursor:pointer}
 .s button{flex:1;border-radius:0;margin-left:-1px}
 .s button:first-child{border-radius:8px 0 0 8px}.s button:last-child{border-radius:0 8px 8px 0}
 button:hover{border-color:var(--a)}
-:focus-visible{outline:3px solid var(--a);outline-offset:1px;position:relative;z-index:1}
+:focus-visible{outline:3px solid var(--a);outline-offset:1px}
+.s :focus-visible{position:relative;z-index:1}
 [aria-pressed=true],.p{background:var(--a);color:var(--b);border-color:var(--a)}
 .e{display:flex;justify-content:space-between;gap:8px;font-size:13px;margin-top:4px}
 .x{position:absolute;top:4px;right:4px;border:0;font-size:22px}
@@ -112,11 +113,13 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
   const post = (path, body) => fetch(api + path, {
     method: 'POST', body: JSON.stringify({ site, ...body }), keepalive: true, credentials: 'omit',
   });
-  // Retries reuse the answer's id, so the server stores it once however often it arrives.
-  const deliver = (path, body, tries = 4) => post(path, body)
+  // Up to four attempts, 1.5, 3 and 4.5 s apart. Retries reuse the answer's id, so the
+  // server stores it once however often it arrives.
+  const deliver = (path, body, attempt = 1) => post(path, body)
     .then((r) => (r.status >= 500 || r.status == 429 ? Promise.reject(r.status) : r.json()))
-    .catch((e) => (--tries ? new Promise((wake) => setTimeout(wake, (5 - tries) * 1500))
-      .then(() => deliver(path, body, tries)) : Promise.reject(e)));
+    .catch((problem) => (attempt < 4
+      ? new Promise((wake) => setTimeout(wake, attempt * 1500)).then(() => deliver(path, body, attempt + 1))
+      : Promise.reject(problem)));
 
   const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)),
     (b) => (b + 256).toString(16).slice(1)).join('');

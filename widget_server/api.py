@@ -58,8 +58,10 @@ def site_for(key, *, writing):
 def widget_config(key):
     """Return what the widget needs to show a site's prompts, in the visitor's language."""
     site = site_for(key, writing=False)
-    candidates = [tag for tag in request.args.get("lang", "").split(",") if tag.strip()]
-    language = locales.choose_language(candidates, set(locales.STRINGS) | set(site.texts) - {"*"})
+    # The page's language, then the browser's; ten are plenty.
+    candidates = [tag for tag in request.args.get("lang", "").split(",") if tag.strip()][:10]
+    languages_with_strings = set(locales.STRINGS) | (set(site.texts) - {"*"})
+    language = locales.choose_language(candidates, languages_with_strings)
     response = jsonify(config_document(site, language))
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["CONFIG_MAX_AGE"]
@@ -78,8 +80,9 @@ def config_document(site, language):
             "reasons": list(locales.REASONS_BY_TOUCHPOINT.get(name, locales.REASONS)),
         }
 
+    # Touchpoints with a scale or a question of their own get an entry of their own.
     named = set(locales.BUILT_IN_TOUCHPOINTS) | set(site.touchpoint_scales)
-    named |= {key.split(".", 1)[1] for key in strings if key.count(".") == 1 and key.startswith("question.")}
+    named |= {key.removeprefix("question.") for key in strings if key.startswith("question.") and key.count(".") == 1}
     return {
         "lang": language,
         "cooldownDays": site.cooldown_days,
