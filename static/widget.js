@@ -44,6 +44,8 @@
   const api = new URL('api/v1/', data.cesApi || script.src).href;
   const TOUCHPOINT = /^[a-z0-9-]{1,40}$/;
 
+  // The entrance animation is a fade only: a card that moved while appearing would throw
+  // off the placement measured as it appears.
   const CSS = `:host{all:initial!important;display:block!important;font:15px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif!important;
 --a:var(--ces-accent,#0b57d0);--b:var(--ces-bg,#fff);--f:var(--ces-fg,#1b1f24);--l:var(--ces-line,#6e7781)}
 @media(prefers-color-scheme:dark){:host{--a:var(--ces-accent,#8ab4f8);--b:var(--ces-bg,#1f2328);--f:var(--ces-fg,#e6edf3);--l:var(--ces-line,#6e7781)}}
@@ -69,7 +71,7 @@ legend,label{display:block;font-weight:600;margin:0 0 6px}
 textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8px;margin-bottom:8px}
 .p{padding:0 20px}
 @media(prefers-reduced-motion:no-preference){.o{animation:ces-in .2s ease-out}}
-@keyframes ces-in{from{opacity:0;transform:translateY(8px)}}`;
+@keyframes ces-in{from{opacity:0}}`;
 
   // Constructable stylesheets pass a strict CSP that would block a <style> element.
   let sheet;
