@@ -76,3 +76,10 @@ def test_settings_lists_every_setting_without_secrets(runner, app):
 
     assert "DATABASE_URL=" in result.output and "SECRET_KEY=(set)" in result.output
     assert app.config["SECRET_KEY"] not in result.output
+
+
+def test_admin_add_asks_for_the_password_twice(runner):
+    result = runner.invoke(args=["admin", "add", "olivia"], input="a long enough password\na long enough password\n")
+
+    assert result.exit_code == 0, result.output
+    assert AdminUser.get().check_password("a long enough password")

@@ -2,6 +2,7 @@
 import datetime
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import peewee
@@ -66,9 +67,17 @@ def instance_secret_key(instance_path):
     """Return the instance's secret key, generating it on first run (never a default)."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written aside (mode 0600) and linked into place whole, so server processes starting
+        # together agree on one key and none reads a half-written file.
+        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 

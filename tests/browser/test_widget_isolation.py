@@ -56,3 +56,20 @@ def test_strict_csp_page_shows_a_styled_prompt_and_stores_the_answer(visit, live
     assert live_server.answers(site_key)[0]["score"] == 6
     violations = [line for line in guest.console if "Content Security Policy" in line]
     assert violations == []
+
+
+def test_strict_csp_page_shows_the_chat_dialog_placed_and_styled(visit, live_server, site_key):
+    guest = visit(viewport={"width": 360, "height": 640})
+    page = guest.open("csp-ask.html", site_key)
+    page.wait_for_function("window.CES && window.CES.v")
+
+    page.click("#end")
+    dialog = guest.prompt(0).get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    placement = page.evaluate("""(() => { const card = document.querySelector('ces-prompt').shadowRoot.querySelector('.c');
+        const s = getComputedStyle(card); return [s.position, s.maxHeight, card.getBoundingClientRect().right]; })()""")
+    dialog.get_by_role("button", name="3", exact=True).click()
+
+    assert placement[0] == "fixed" and placement[1] != "none" and placement[2] <= 360
+    assert live_server.answers(site_key)[0]["touchpoint"] == "chatbot-exit"
+    assert [line for line in guest.console if "Content Security Policy" in line] == []
