@@ -41,7 +41,13 @@
   if (!script || (queued && queued.v)) return;
   const data = script.dataset;
   const site = data.site;
-  const api = new URL('api/v1/', data.cesApi || script.src).href;
+  let api;
+  try {
+    api = new URL('api/v1/', data.cesApi || script.src).href;
+  } catch (e) {
+    console.warn('CES widget: data-ces-api is not a URL');
+    return;
+  }
   const TOUCHPOINT = /^[a-z0-9-]{1,40}$/;
 
   // The entrance animation is a fade only: a card that moved while appearing would throw
@@ -301,7 +307,8 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
       const until = remembered()[`${touchpoint}|${options.ref || location.pathname}`];
       if (until > Date.now() || Math.random() * 100 >= cfg.samplePercent) return { status: 'skipped' };
       return show(cfg, options, place, container);
-    }, (problem) => {
+    }).catch((problem) => {
+      // Server unreachable, site refused, or anything unexpected: the page must not notice.
       warn(problem);
       return { status: 'unavailable' };
     });

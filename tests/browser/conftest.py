@@ -214,8 +214,9 @@ def visit(browser, live_server, host_origin, request):
         return new_visit
 
     yield start
+    call = getattr(request.node, "rep_call", None)
     for each in visits:
-        if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        if call is not None and call.failed:
             ARTIFACTS.mkdir(exist_ok=True)
             each.page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
         each.context.close()

@@ -76,3 +76,12 @@ def test_the_script_twice_on_a_page_renders_each_prompt_once(visit, live_server,
 
     assert page.locator("#slot-a ces-prompt").count() == 1
     assert page.locator("#slot-b ces-prompt").count() == 1
+
+
+def test_a_malformed_api_attribute_is_reported_not_thrown(visit, site_key):
+    guest = visit()
+    page = guest.open("down.html", site_key, api="::not a url")
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("ces-prompt").count() == 0
+    assert any("data-ces-api is not a URL" in line for line in guest.console)
