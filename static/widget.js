@@ -34,9 +34,9 @@
 (() => {
   'use strict';
   const d = document;
-  const w = window;
   const script = d.currentScript;
-  const queued = w.CES;
+  const queued = window.CES;
+  const warn = (problem) => console.warn('CES widget:', problem);
   // A second copy of the script on the page leaves the first in charge.
   if (!script || (queued && queued.v)) return;
   const data = script.dataset;
@@ -45,19 +45,18 @@
   try {
     api = new URL('api/v1/', data.cesApi || script.src).href;
   } catch (e) {
-    console.warn('CES widget: data-ces-api is not a URL');
+    warn('data-ces-api is not a URL');
     return;
   }
   const TOUCHPOINT = /^[a-z0-9-]{1,40}$/;
 
   // The entrance animation is a fade only: a card that moved while appearing would throw
   // off the placement measured as it appears.
-  const CSS = `:host{all:initial!important;display:block!important;font:15px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif!important;
+  const CSS = `:host{all:initial!important;display:block!important;font:15px/1.4 system-ui,sans-serif!important;
 --a:var(--ces-accent,#0b57d0);--b:var(--ces-bg,#fff);--f:var(--ces-fg,#1b1f24);--l:var(--ces-line,#6e7781)}
-@media(prefers-color-scheme:dark){:host{--a:var(--ces-accent,#8ab4f8);--b:var(--ces-bg,#1f2328);--f:var(--ces-fg,#e6edf3);--l:var(--ces-line,#6e7781)}}
+@media(prefers-color-scheme:dark){:host{--a:var(--ces-accent,#8ab4f8);--b:var(--ces-bg,#1f2328);--f:var(--ces-fg,#e6edf3)}}
 .c{position:relative;box-sizing:border-box;max-width:34rem;padding:12px;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
-.o{position:fixed;z-index:2147483646;right:16px;bottom:16px;width:min(26rem,calc(100vw - 16px));overflow:auto;box-shadow:0 4px 24px #0005}
-@media(max-width:480px){.o{right:8px;bottom:8px}}
+.o{position:fixed;z-index:2147483646;right:min(16px,2vw);bottom:min(16px,2vw);width:min(26rem,calc(100vw - 16px));overflow:auto;box-shadow:0 4px 24px #0005}
 .q{margin:0 44px 8px 0;font-weight:600}
 .s{display:flex;flex-wrap:wrap}
 button,textarea{font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}
@@ -95,8 +94,6 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
     el.append(...children);
     return el;
   };
-
-  const warn = (problem) => console.warn('CES widget:', problem);
 
   // Storage can be blocked or full; the host page must never notice.
   const remembered = () => {
@@ -250,7 +247,8 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
       followUp(effort);
     };
 
-    const buttons = h('div', { class: 's', role: 'group', 'aria-labelledby': 'q' });
+    // The card is already the group labelled by the question.
+    const buttons = h('div', { class: 's' });
     for (let score = 1; score <= scale.points; score++) {
       const end = score == 1 ? scale.low : score == scale.points ? scale.high : '';
       buttons.append(h('button', { type: 'button', click: () => answer(score) },
@@ -300,7 +298,7 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
   const ask = (options, place = 'ask', container) => {
     const touchpoint = options && options.touchpoint;
     if (!site || !TOUCHPOINT.test(touchpoint)) {
-      warn(site ? `touchpoint must match ${TOUCHPOINT}` : 'the script tag needs data-site');
+      warn(site ? `touchpoint: ${TOUCHPOINT}` : 'data-site is missing');
       return Promise.resolve({ status: 'skipped' });
     }
     return loadConfig().then((cfg) => {
@@ -331,7 +329,7 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
     node.querySelectorAll(SELECTOR).forEach(mount);
   };
 
-  w.CES = { v: 1, ask: (options) => ask(options) };
+  window.CES = { v: 1, ask: (options) => ask(options) };
   if (queued && queued.q) queued.q.forEach(([options, resolve]) => ask(options).then(resolve));
   scan(d.documentElement);
   // Single-page apps add containers later; so does the parser while this async script runs.

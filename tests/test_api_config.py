@@ -24,9 +24,8 @@ def test_defaults_ask_the_agreement_scale_with_wording_per_touchpoint(client, si
     }
     assert "article" in body["touchpoints"]["kb-article"]["question"]
     assert "chat" in body["touchpoints"]["chatbot-exit"]["question"]
-    assert body["scales"]["agreement7"]["classes"] == "dddneee"
-    assert body["scales"]["effort5"]["classes"] == "eendd"
-    assert body["scales"]["ease5"]["classes"] == "ddnee"
+    assert body["scales"] == {"agreement7": {"points": 7, "low": "Strongly disagree", "high": "Strongly agree",
+                                             "classes": "dddneee"}}
     assert (body["cooldownDays"], body["samplePercent"]) == (30, 100)
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     assert "max-age=300" in response.headers["Cache-Control"]
@@ -42,6 +41,8 @@ def test_site_scale_per_touchpoint_decides(client, site):
     assert body["touchpoints"]["kb-article"]["scale"] == "effort5"
     assert body["touchpoints"]["kb-article"]["question"].startswith("How much effort")
     assert body["other"]["scale"] == "ease5"
+    assert set(body["scales"]) == {"ease5", "effort5"}
+    assert (body["scales"]["effort5"]["classes"], body["scales"]["ease5"]["classes"]) == ("eendd", "ddnee")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,12 @@
 """What the embed costs: the served widget's size and caching, and the demo page."""
 import gzip
 
+import pytest
+
+from widget_server import locales
 from widget_server.models import Site
+
+from .conftest import ORIGIN
 
 SIZE_BUDGET_GZIPPED = 5120
 
@@ -13,6 +18,15 @@ def test_served_widget_fits_the_size_budget(client):
     assert response.mimetype == "text/javascript"
     assert len(gzip.compress(response.data, 9)) <= SIZE_BUDGET_GZIPPED
     assert b"CES widget: asks customers" not in response.data  # the contract comment is not shipped
+
+
+@pytest.mark.parametrize("language", sorted(locales.STRINGS))
+def test_widget_with_its_built_in_strings_fits_the_budget_in_every_language(client, site, language):
+    # The strings arrive with the configuration, so a visitor loads both: together they fit.
+    script = client.get("/widget.js").data
+    config = client.get(f"/api/v1/sites/{site.key}/config?lang={language}", headers={"Origin": ORIGIN}).data
+
+    assert len(gzip.compress(script, 9)) + len(gzip.compress(config, 9)) <= SIZE_BUDGET_GZIPPED
 
 
 def test_widget_revalidates_with_its_etag(client):

@@ -35,6 +35,8 @@ def create_app(test_config=None):
         template_folder=str(asset_folder("templates")),
     )
     app.config.update(config)
+    # Accented strings stay as they are in responses instead of \u escapes: smaller, readable.
+    app.json.ensure_ascii = False
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret_key(app.instance_path)
     app.config.update(

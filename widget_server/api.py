@@ -83,14 +83,18 @@ def config_document(site, language):
     # Touchpoints with a scale or a question of their own get an entry of their own.
     named = set(locales.BUILT_IN_TOUCHPOINTS) | set(site.touchpoint_scales)
     named |= {key.removeprefix("question.") for key in strings if key.startswith("question.") and key.count(".") == 1}
+    touchpoints = {name: touchpoint(name) for name in sorted(named)}
+    # For touchpoint names the site has not configured.
+    other = touchpoint("other")
+    used_scales = {setup["scale"] for setup in touchpoints.values()} | {other["scale"]}
     return {
         "lang": language,
         "cooldownDays": site.cooldown_days,
         "samplePercent": site.sample_percent,
         "auto": {"delaySeconds": site.auto_delay_seconds, "scrollPercent": site.auto_scroll_percent},
-        "touchpoints": {name: touchpoint(name) for name in sorted(named)},
-        # For touchpoint names the site has not configured.
-        "other": touchpoint("other"),
+        "touchpoints": touchpoints,
+        "other": other,
+        # Only the scales this site asks on: every byte here is a byte each visitor loads.
         "scales": {
             scale.name: {
                 "points": scale.points,
@@ -99,6 +103,7 @@ def config_document(site, language):
                 "classes": scale.classes(),
             }
             for scale in SCALES.values()
+            if scale.name in used_scales
         },
         "reasons": {code: strings[f"reason.{code}"] for code in locales.REASONS},
         "text": {
