@@ -7,7 +7,7 @@ preflight, every write checks the Origin header against the site's allow list it
 from flask import Blueprint, current_app, jsonify, request
 
 from . import locales
-from .models import Answer, Impression, Site, utcnow
+from .models import Answer, Impression, Site
 from .payloads import (
     FOLLOW_UP_CHECKS,
     IMPRESSION_CHECKS,
@@ -145,10 +145,7 @@ def add_follow_up(answer_id):
     # Only the browser that gave the answer holds its token.
     if not answer.token_matches(fields["token"], current_app.config["SECRET_KEY"]):
         raise PayloadError("token", "does not belong to this answer", 403)
-    answer.reasons = fields.get("reasons", answer.reasons)
-    answer.comment = fields.get("comment", answer.comment)
-    answer.updated_at = utcnow()
-    answer.save()
+    answer.add_follow_up(reasons=fields.get("reasons"), comment=fields.get("comment"))
     return jsonify({"id": answer.key, "class": answer.effort_class})
 
 
@@ -159,7 +156,7 @@ def record_impression():
     site = site_for(site_key_of(data), writing=True)
     fields = clean(data, IMPRESSION_CHECKS, required=("site", "touchpoint"))
     del fields["site"]
-    Impression.create(site=site, **fields)
+    Impression.record(site, fields)
     return "", 204
 
 

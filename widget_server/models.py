@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import peewee
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import locales
+from . import locales, rollups
 from .db import JSONField, flask_db
 from .scales import DEFAULT_SCALE, SCALES
 
@@ -198,7 +198,9 @@ class Answer(flask_db.Model):
             (("site", "key"), True),
             (("site", "created_at"), False),
             (("site", "touchpoint", "created_at"), False),
-            (("site", "ref"), False),
+            # Drill-down into one page, article or bot.
+            (("site", "ref", "created_at"), False),
+            (("site", "agent", "created_at"), False),
         )
 
     @classmethod
@@ -213,7 +215,9 @@ class Answer(flask_db.Model):
         )
         try:
             with cls._meta.database.atomic():
-                return cls.create(**row), True
+                answer = cls.create(**row)
+                rollups.count_answer(answer)
+                return answer, True
         except peewee.IntegrityError:
             # Two deliveries of one answer raced; the first one's row stands.
             return cls.get(cls.site == site, cls.key == fields["key"]), False
@@ -224,6 +228,18 @@ class Answer(flask_db.Model):
             fields["scale"],
             fields["score"],
         )
+
+    def add_follow_up(self, reasons=None, comment=None):
+        """Replace the reasons and comment, keeping the reason counts in step."""
+        with self._meta.database.atomic():
+            if reasons is not None:
+                rollups.count_reasons(self, self.reasons, -1)
+                rollups.count_reasons(self, reasons, +1)
+                self.reasons = reasons
+            if comment is not None:
+                self.comment = comment
+            self.updated_at = utcnow()
+            self.save()
 
     def follow_up_token(self, secret_key):
         """Return the token that lets the browser that gave this answer add a follow-up."""
@@ -245,6 +261,13 @@ class Impression(flask_db.Model):
     class Meta:
         indexes = ((("site", "touchpoint", "created_at"), False),)
 
+    @classmethod
+    def record(cls, site, fields):
+        with cls._meta.database.atomic():
+            impression = cls.create(site=site, **fields)
+            rollups.count_impression(impression)
+        return impression
+
 
 class AdminUser(flask_db.Model):
     username = peewee.CharField(max_length=80, unique=True)
@@ -261,4 +284,4 @@ class AdminUser(flask_db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-ALL_MODELS = (Site, Answer, Impression, AdminUser)
+ALL_MODELS = (Site, Answer, Impression, AdminUser, *rollups.ROLLUP_MODELS)

@@ -1,0 +1,174 @@
+"""Small per-day count tables kept in step with every write, so the summary never scans
+answers: at a million answers a GROUP BY over raw rows takes seconds, over these a few
+milliseconds.
+
+- ScoreCount: answers per site, day, touchpoint, scale and score (a histogram: every
+  headline figure, trend and distribution derives from it).
+- ImpressionCount: prompts seen per site, day and touchpoint (response rates).
+- GroupCount: answers, easy, difficult and summed ease per site, day, touchpoint and
+  place (a page, article or bot: the friction hot spots) or agent.
+- ReasonCount: one-tap reasons chosen with difficult answers, per place or agent.
+
+Each answer counts once in ScoreCount, once under kind "place" and, with an agent, once
+under kind "agent". `rebuild` recomputes everything from the raw rows; a test checks that
+the two always agree.
+"""
+import peewee
+
+from .db import flask_db
+from .scales import DIFFICULT, EASY, SCALES
+
+PLACE, AGENT = "place", "agent"
+CHATBOT_EXIT = "chatbot-exit"
+
+
+class ScoreCount(flask_db.Model):
+    site_id = peewee.IntegerField()
+    day = peewee.DateField()
+    touchpoint = peewee.CharField(max_length=40)
+    scale = peewee.CharField(max_length=16)
+    score = peewee.SmallIntegerField()
+    answers = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("site_id", "day", "touchpoint", "scale", "score"), True),)
+
+
+class ImpressionCount(flask_db.Model):
+    site_id = peewee.IntegerField()
+    day = peewee.DateField()
+    touchpoint = peewee.CharField(max_length=40)
+    impressions = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("site_id", "day", "touchpoint"), True),)
+
+
+class GroupCount(flask_db.Model):
+    site_id = peewee.IntegerField()
+    day = peewee.DateField()
+    touchpoint = peewee.CharField(max_length=40)
+    kind = peewee.CharField(max_length=8)
+    name = peewee.CharField(max_length=200)
+    answers = peewee.IntegerField(default=0)
+    easy = peewee.IntegerField(default=0)
+    difficult = peewee.IntegerField(default=0)
+    ease_sum = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = (
+            (("site_id", "day", "touchpoint", "kind", "name"), True),
+            (("site_id", "kind", "name", "day"), False),
+        )
+
+
+class ReasonCount(flask_db.Model):
+    site_id = peewee.IntegerField()
+    day = peewee.DateField()
+    touchpoint = peewee.CharField(max_length=40)
+    kind = peewee.CharField(max_length=8)
+    name = peewee.CharField(max_length=200)
+    reason = peewee.CharField(max_length=20)
+    answers = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("site_id", "day", "touchpoint", "kind", "name", "reason"), True),)
+
+
+ROLLUP_MODELS = (ScoreCount, ImpressionCount, GroupCount, ReasonCount)
+
+
+def place_of(touchpoint, ref, agent):
+    """Return where an answer was given: the bot for a chatbot exit (its ref is one
+    conversation), otherwise the page or article."""
+    return agent if touchpoint == CHATBOT_EXIT and agent else ref
+
+
+def groups_of(answer):
+    """Yield (kind, name) for each GroupCount row an answer counts in."""
+    yield PLACE, place_of(answer.touchpoint, answer.ref, answer.agent)
+    if answer.agent:
+        yield AGENT, answer.agent
+
+
+def bump(model, keys, **increments):
+    """Add to a row's counters, creating it at these values if it is missing."""
+    target = [getattr(model, field) for field in keys]
+    update = {getattr(model, field): getattr(model, field) + amount for field, amount in increments.items()}
+    model.insert(**keys, **increments).on_conflict(conflict_target=target, update=update).execute()
+
+
+def count_answer(answer):
+    """Count a new answer; call inside the transaction that stored it."""
+    day = answer.created_at.date()
+    base = {"site_id": answer.site_id, "day": day, "touchpoint": answer.touchpoint}
+    bump(ScoreCount, dict(base, scale=answer.scale, score=answer.score), answers=1)
+    for kind, name in groups_of(answer):
+        bump(
+            GroupCount,
+            dict(base, kind=kind, name=name),
+            answers=1,
+            easy=int(answer.effort_class == EASY),
+            difficult=int(answer.effort_class == DIFFICULT),
+            ease_sum=answer.ease,
+        )
+    count_reasons(answer, answer.reasons, +1)
+
+
+def count_reasons(answer, reasons, sign):
+    """Add (sign +1) or take away (-1) an answer's reasons; only difficult answers count."""
+    if answer.effort_class != DIFFICULT:
+        return
+    base = {"site_id": answer.site_id, "day": answer.created_at.date(), "touchpoint": answer.touchpoint}
+    for kind, name in groups_of(answer):
+        for reason in reasons:
+            bump(ReasonCount, dict(base, kind=kind, name=name, reason=reason), answers=sign)
+
+
+def count_impression(impression):
+    bump(
+        ImpressionCount,
+        {"site_id": impression.site_id, "day": impression.created_at.date(), "touchpoint": impression.touchpoint},
+        impressions=1,
+    )
+
+
+def rebuild():
+    """Recompute every count from the raw answers and impressions, in one transaction."""
+    from .models import Answer, Impression
+
+    day = peewee.fn.DATE(Answer.created_at)
+    with flask_db.database.atomic():
+        for model in ROLLUP_MODELS:
+            model.delete().execute()
+        scores = Answer.select(Answer.site, day, Answer.touchpoint, Answer.scale, Answer.score, peewee.fn.COUNT(Answer.id))
+        ScoreCount.insert_from(
+            scores.group_by(Answer.site, day, Answer.touchpoint, Answer.scale, Answer.score),
+            [ScoreCount.site_id, ScoreCount.day, ScoreCount.touchpoint, ScoreCount.scale, ScoreCount.score,
+             ScoreCount.answers],
+        ).execute()
+        place = peewee.Case(None, [((Answer.touchpoint == CHATBOT_EXIT) & (Answer.agent != ""), Answer.agent)], Answer.ref)
+        for kind, name, only in ((PLACE, place, None), (AGENT, Answer.agent, Answer.agent != "")):
+            groups = Answer.select(
+                Answer.site, day, Answer.touchpoint, peewee.Value(kind), name, peewee.fn.COUNT(Answer.id),
+                peewee.fn.SUM(peewee.Case(None, [(Answer.effort_class == EASY, 1)], 0)),
+                peewee.fn.SUM(peewee.Case(None, [(Answer.effort_class == DIFFICULT, 1)], 0)),
+                peewee.fn.SUM(Answer.ease),
+            )
+            if only is not None:
+                groups = groups.where(only)
+            GroupCount.insert_from(
+                groups.group_by(Answer.site, day, Answer.touchpoint, name),
+                [GroupCount.site_id, GroupCount.day, GroupCount.touchpoint, GroupCount.kind, GroupCount.name,
+                 GroupCount.answers, GroupCount.easy, GroupCount.difficult, GroupCount.ease_sum],
+            ).execute()
+        impression_day = peewee.fn.DATE(Impression.created_at)
+        ImpressionCount.insert_from(
+            Impression.select(Impression.site, impression_day, Impression.touchpoint, peewee.fn.COUNT(Impression.id))
+            .group_by(Impression.site, impression_day, Impression.touchpoint),
+            [ImpressionCount.site_id, ImpressionCount.day, ImpressionCount.touchpoint, ImpressionCount.impressions],
+        ).execute()
+        # Reasons are a JSON list per answer; only difficult answers with reasons are read.
+        difficult = Answer.select().where((Answer.effort_class == DIFFICULT) & (Answer.reasons != "[]"))
+        for answer in difficult.iterator():
+            count_reasons(answer, answer.reasons, +1)
