@@ -53,7 +53,7 @@ class GroupCount(flask_db.Model):
     answers = peewee.IntegerField(default=0)
     easy = peewee.IntegerField(default=0)
     difficult = peewee.IntegerField(default=0)
-    ease_sum = peewee.IntegerField(default=0)
+    ease_sum = peewee.FloatField(default=0)
 
     class Meta:
         indexes = (

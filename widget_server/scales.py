@@ -22,7 +22,7 @@ class Scale:
     def ease(self, score):
         """Return the ease index 0-100 of a score: the worst point 0, the best 100."""
         steps_from_worst = score - 1 if self.higher_is_better else self.points - score
-        return round(100 * steps_from_worst / (self.points - 1))
+        return 100 * steps_from_worst / (self.points - 1)
 
     def effort_class(self, score):
         """Return easy, neutral or difficult for a score, as PRODUCT.md defines them."""

@@ -1,0 +1,388 @@
+"""The admin summary's figures, aggregated in SQL over the rollup tables.
+
+Every figure compares answers given on different scales only through the normalised view
+(easy / neutral / difficult and the ease index); the mean score is reported per scale.
+"""
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+import peewee
+
+from . import stats
+from .models import Answer
+from .rollups import AGENT, CHATBOT_EXIT, PLACE, GroupCount, ImpressionCount, ReasonCount, ScoreCount
+from .scales import DIFFICULT, EASY, SCALES
+
+DAILY_TREND_MAX_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    site_id: int | None = None
+    touchpoint: str | None = None
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    def previous(self):
+        """The period of the same length just before this one."""
+        length = datetime.timedelta(days=self.days)
+        return replace(self, start=self.start - length, end=self.end - length)
+
+    def where(self, model):
+        condition = model.day.between(self.start, self.end)
+        if self.site_id is not None:
+            condition &= model.site_id == self.site_id
+        if self.touchpoint:
+            condition &= model.touchpoint == self.touchpoint
+        return condition
+
+
+@dataclass
+class Figures:
+    """Counts of one set of answers, from which every headline figure follows."""
+
+    answers: int = 0
+    easy: int = 0
+    difficult: int = 0
+    ease_sum: float = 0
+    ease_squares: float = 0
+    net_squares: float = 0
+    impressions: int | None = None
+    by_scale: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # scale: [answers, score sum]
+    histogram: dict = field(default_factory=lambda: defaultdict(int))  # (scale, score): answers
+
+    def add(self, scale_name, score, count):
+        scale = SCALES[scale_name]
+        effort_class = scale.effort_class(score)
+        ease = scale.ease(score)
+        self.answers += count
+        self.easy += count * (effort_class == EASY)
+        self.difficult += count * (effort_class == DIFFICULT)
+        self.ease_sum += count * ease
+        self.ease_squares += count * ease * ease
+        self.net_squares += count * (effort_class != "neutral")
+        self.by_scale[scale_name][0] += count
+        self.by_scale[scale_name][1] += count * score
+        self.histogram[scale_name, score] += count
+
+    @property
+    def ease_index(self):
+        return self.ease_sum / self.answers if self.answers else None
+
+    @property
+    def easy_percent(self):
+        return 100 * self.easy / self.answers if self.answers else None
+
+    @property
+    def difficult_percent(self):
+        return 100 * self.difficult / self.answers if self.answers else None
+
+    @property
+    def net_ease(self):
+        return self.easy_percent - self.difficult_percent if self.answers else None
+
+    @property
+    def response_rate(self):
+        return 100 * self.answers / self.impressions if self.impressions else None
+
+    def mean_scores(self):
+        """{scale: mean score on that scale}, for every scale answered on."""
+        return {name: total / count for name, (count, total) in sorted(self.by_scale.items()) if count}
+
+    def difficult_interval(self):
+        low, high = stats.wilson(self.difficult, self.answers)
+        return 100 * low, 100 * high
+
+
+@dataclass
+class Metric:
+    label: str
+    value: float | None
+    previous: float | None
+    noise: bool
+    unit: str = ""
+
+    @property
+    def change(self):
+        return None if self.value is None or self.previous is None else self.value - self.previous
+
+
+def score_figures(filters, *group_by):
+    """Return {group key: Figures} from the score histogram, grouped by rollup columns."""
+    columns = [getattr(ScoreCount, name) for name in group_by]
+    query = (
+        ScoreCount.select(*columns, ScoreCount.scale, ScoreCount.score, peewee.fn.SUM(ScoreCount.answers))
+        .where(filters.where(ScoreCount))
+        .group_by(*columns, ScoreCount.scale, ScoreCount.score)
+        .tuples()
+    )
+    figures = defaultdict(Figures)
+    for *key, scale_name, score, count in query:
+        figures[tuple(key)].add(scale_name, score, int(count))
+    return figures
+
+
+def impression_counts(filters, *group_by):
+    columns = [getattr(ImpressionCount, name) for name in group_by]
+    query = (
+        ImpressionCount.select(*columns, peewee.fn.SUM(ImpressionCount.impressions))
+        .where(filters.where(ImpressionCount))
+        .group_by(*columns)
+        .tuples()
+    )
+    return {tuple(key): int(count or 0) for *key, count in query}
+
+
+def totals(filters):
+    figures = score_figures(filters).get((), Figures())
+    figures.impressions = impression_counts(filters).get((), 0)
+    return figures
+
+
+def headline(filters):
+    """Return the headline metrics, each against the previous period of the same length."""
+    now, before = totals(filters), totals(filters.previous())
+    metrics = [
+        Metric("Answers", now.answers, before.answers, stats.count_change_is_noise(before.answers, now.answers)),
+        Metric("Response rate", now.response_rate, before.response_rate,
+               stats.proportion_change_is_noise(before.answers, before.impressions or 0,
+                                                 now.answers, now.impressions or 0), "%"),
+        Metric("Ease index", now.ease_index, before.ease_index,
+               stats.mean_change_is_noise(before.ease_sum, before.ease_squares, before.answers,
+                                          now.ease_sum, now.ease_squares, now.answers)),
+        Metric("Easy", now.easy_percent, before.easy_percent,
+               stats.proportion_change_is_noise(before.easy, before.answers, now.easy, now.answers), "%"),
+        Metric("Difficult", now.difficult_percent, before.difficult_percent,
+               stats.proportion_change_is_noise(before.difficult, before.answers, now.difficult, now.answers), "%"),
+        Metric("Net ease", now.net_ease, before.net_ease,
+               stats.mean_change_is_noise(before.easy - before.difficult, before.net_squares, before.answers,
+                                          now.easy - now.difficult, now.net_squares, now.answers), " pts"),
+    ]
+    before_means = before.mean_scores()
+    for scale_name, mean in now.mean_scores().items():
+        count, total = now.by_scale[scale_name]
+        old_count, old_total = before.by_scale.get(scale_name, (0, 0))
+        squares_now = sum(n * score * score for (name, score), n in now.histogram.items() if name == scale_name)
+        squares_before = sum(n * score * score for (name, score), n in before.histogram.items() if name == scale_name)
+        metrics.append(Metric(
+            f"Mean score ({SCALES[scale_name].title})", mean, before_means.get(scale_name),
+            stats.mean_change_is_noise(old_total, squares_before, old_count, total, squares_now, count),
+            f" / {SCALES[scale_name].points}",
+        ))
+    return now, metrics
+
+
+def by_touchpoint(filters):
+    """Return [(touchpoint, Figures)] for the touchpoints answered in the period."""
+    figures = score_figures(filters, "touchpoint")
+    impressions = impression_counts(filters, "touchpoint")
+    rows = []
+    for (touchpoint,), each in sorted(figures.items()):
+        each.impressions = impressions.get((touchpoint,), 0)
+        rows.append((touchpoint, each))
+    return rows
+
+
+@dataclass
+class Group:
+    """A page, article, bot or agent with its counts, for ranking."""
+
+    site_id: int
+    touchpoint: str
+    kind: str
+    name: str
+    answers: int
+    easy: int
+    difficult: int
+    ease_sum: float
+    reasons: list = field(default_factory=list)
+
+    @property
+    def ease_index(self):
+        return self.ease_sum / self.answers
+
+    @property
+    def difficult_percent(self):
+        return 100 * self.difficult / self.answers
+
+    @property
+    def difficult_interval(self):
+        low, high = stats.wilson(self.difficult, self.answers)
+        return 100 * low, 100 * high
+
+
+def groups(filters, kind, by_touchpoint=True):
+    """Return a Group per place or agent (per touchpoint too, unless by_touchpoint is off)."""
+    touchpoint = GroupCount.touchpoint if by_touchpoint else peewee.Value("")
+    keys = [GroupCount.site_id, GroupCount.name] + ([GroupCount.touchpoint] if by_touchpoint else [])
+    query = (
+        GroupCount.select(GroupCount.site_id, touchpoint, GroupCount.name, peewee.fn.SUM(GroupCount.answers),
+                          peewee.fn.SUM(GroupCount.easy), peewee.fn.SUM(GroupCount.difficult),
+                          peewee.fn.SUM(GroupCount.ease_sum))
+        .where(filters.where(GroupCount) & (GroupCount.kind == kind))
+        .group_by(*keys)
+        .tuples()
+    )
+    return [Group(site_id, touchpoint, kind, name, int(answers), int(easy), int(difficult), float(ease_sum))
+            for site_id, touchpoint, name, answers, easy, difficult, ease_sum in query]
+
+
+def hot_spots(filters, minimum_answers, limit=15):
+    """Return (ranked places, places left out for too few answers).
+
+    Ranked by the lower bound of the 95 % interval of % difficult: the share of
+    difficult answers that is at least this high, given how many answers there are.
+    """
+    places = groups(filters, PLACE)
+    trusted = [place for place in places if place.answers >= minimum_answers]
+    trusted.sort(key=lambda place: (place.difficult_interval[0], place.answers), reverse=True)
+    ranked = trusted[:limit]
+    attach_reasons(filters, PLACE, ranked)
+    return ranked, len(places) - len(trusted)
+
+
+def agents(filters):
+    """Return agents and bots with their figures, hardest first by the same bound."""
+    found = groups(filters, AGENT, by_touchpoint=False)
+    found.sort(key=lambda agent: (agent.difficult_interval[0], agent.answers), reverse=True)
+    return found
+
+
+def reason_counts(filters, kind=PLACE, names=None):
+    """Return {(site_id, name): {reason: count}}, or {None: {...}} overall, among difficult answers."""
+    columns = [ReasonCount.site_id, ReasonCount.name] if names is not None else []
+    condition = filters.where(ReasonCount) & (ReasonCount.kind == kind)
+    if names is not None:
+        condition &= ReasonCount.name.in_(list(names))
+    query = (
+        ReasonCount.select(*columns, ReasonCount.reason, peewee.fn.SUM(ReasonCount.answers))
+        .where(condition)
+        .group_by(*columns, ReasonCount.reason)
+        .tuples()
+    )
+    counts = defaultdict(dict)
+    for *key, reason, count in query:
+        if count:
+            counts[tuple(key) or None][reason] = int(count)
+    return counts
+
+
+def attach_reasons(filters, kind, found):
+    counts = reason_counts(filters, kind, {group.name for group in found})
+    for group in found:
+        chosen = counts.get((group.site_id, group.name), {})
+        group.reasons = sorted(chosen.items(), key=lambda item: -item[1])
+
+
+def drivers(filters, difficult_answers):
+    """Return [(reason, count, % of difficult answers)], most chosen first."""
+    overall = reason_counts(filters).get(None, {})
+    return [(reason, count, 100 * count / difficult_answers if difficult_answers else 0)
+            for reason, count in sorted(overall.items(), key=lambda item: -item[1])]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One day or week of a trend."""
+
+    start: datetime.date
+    answers: int
+    difficult: int
+    ease_sum: float
+
+    @property
+    def ease_index(self):
+        return self.ease_sum / self.answers
+
+    @property
+    def difficult_percent(self):
+        return 100 * self.difficult / self.answers
+
+
+def as_date(value):
+    # SQLite hands back DATE() results as text.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+
+
+def bucketed(filters, daily_rows):
+    """Sum (day, answers, difficult, ease sum) rows into days, or weeks for long ranges."""
+    weekly = filters.days > DAILY_TREND_MAX_DAYS
+    buckets = defaultdict(lambda: [0, 0, 0])
+    for day, answers, difficult, ease_sum in daily_rows:
+        day = as_date(day)
+        bucket = buckets[day - datetime.timedelta(days=day.weekday()) if weekly else day]
+        bucket[0] += int(answers)
+        bucket[1] += int(difficult)
+        bucket[2] += float(ease_sum)
+    return weekly, [Point(start, *counts) for start, counts in sorted(buckets.items())]
+
+
+def trend(filters):
+    """Return (weekly?, [Point]): daily for ranges up to a month, weekly beyond."""
+    query = (
+        ScoreCount.select(ScoreCount.day, ScoreCount.scale, ScoreCount.score, peewee.fn.SUM(ScoreCount.answers))
+        .where(filters.where(ScoreCount))
+        .group_by(ScoreCount.day, ScoreCount.scale, ScoreCount.score)
+        .tuples()
+    )
+    rows = []
+    for day, scale_name, score, count in query:
+        scale = SCALES[scale_name]
+        count = int(count)
+        rows.append((day, count, count * (scale.effort_class(score) == DIFFICULT), count * scale.ease(score)))
+    return bucketed(filters, rows)
+
+
+def place_trend(filters, name):
+    """Return (weekly?, [Point]) for one place, from its daily counts."""
+    condition = filters.where(GroupCount) & (GroupCount.kind == PLACE) & (GroupCount.name == name)
+    query = (
+        GroupCount.select(GroupCount.day, peewee.fn.SUM(GroupCount.answers), peewee.fn.SUM(GroupCount.difficult),
+                          peewee.fn.SUM(GroupCount.ease_sum))
+        .where(condition)
+        .group_by(GroupCount.day)
+        .tuples()
+    )
+    return bucketed(filters, query)
+
+
+def answers_in(filters):
+    """Return a query of the raw answers in the filters' period, for lists and drill-downs."""
+    start = datetime.datetime.combine(filters.start, datetime.time())
+    end = datetime.datetime.combine(filters.end + datetime.timedelta(days=1), datetime.time())
+    query = Answer.select().where((Answer.created_at >= start) & (Answer.created_at < end))
+    if filters.site_id is not None:
+        query = query.where(Answer.site == filters.site_id)
+    if filters.touchpoint:
+        query = query.where(Answer.touchpoint == filters.touchpoint)
+    return query
+
+
+def at_place(query, name):
+    """Narrow an answer query to one place: a bot's chatbot exits, or a page or article."""
+    with_agent = (Answer.touchpoint == CHATBOT_EXIT) & (Answer.agent == name)
+    by_ref = (Answer.ref == name) & ((Answer.touchpoint != CHATBOT_EXIT) | (Answer.agent == ""))
+    return query.where(with_agent | by_ref)
+
+
+def comments(query, difficult_only=False, limit=20):
+    query = query.where(Answer.comment != "")
+    if difficult_only:
+        query = query.where(Answer.effort_class == DIFFICULT)
+    return query.order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit)
+
+
+def place_figures(filters, name):
+    """Return the Figures of one place, from its raw answers (one place has few)."""
+    figures = Figures()
+    query = at_place(answers_in(filters), name)
+    histogram = (query.select(Answer.scale, Answer.score, peewee.fn.COUNT(Answer.id))
+                 .group_by(Answer.scale, Answer.score).tuples())
+    for scale_name, score, count in histogram:
+        figures.add(scale_name, score, count)
+    return figures
