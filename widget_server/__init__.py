@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from . import db, settings
+from .payloads import PayloadError
 
 PACKAGE = Path(__file__).parent
 csrf = CSRFProtect()
@@ -50,15 +51,20 @@ def create_app(test_config=None):
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import admin, api, assets, cli
+    from . import admin, api, assets, auth, cli, preview, sites_admin
 
     csrf.exempt(api.bp)
+    csrf.exempt(preview.bp)
+    preview.bp.before_request(api.cap_body_size)
     # The per-site allow list is enforced by api.site_for; flask-cors speaks the protocol
     # (preflights, Vary: Origin) and lets the browser read answers, refusals included, so a
     # web team sees in the console why a page was refused.
     CORS(app, resources={r"/api/*": {"origins": r".*", "max_age": 86400}})
     app.register_blueprint(api.bp)
+    app.register_blueprint(preview.bp)
+    app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(sites_admin.bp)
     app.register_blueprint(assets.bp)
     register_error_handlers(app)
     cli.init_app(app)
@@ -84,6 +90,10 @@ def instance_secret_key(instance_path):
 
 
 def register_error_handlers(app):
+    @app.errorhandler(PayloadError)
+    def refuse_payload(error):
+        return jsonify(error.as_json()), error.status
+
     @app.errorhandler(peewee.OperationalError)
     def database_unavailable(error):
         app.logger.error("database unavailable: %s", error)

@@ -1,100 +1,185 @@
-"""Admin pages: login, logout and the list of recent answers."""
-import functools
+"""The product owner's pages: the summary, a drill-down per hot spot, and the answers."""
+import datetime
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, render_template, request
 
-from .models import AdminUser, Answer, Site, utcnow
+from . import charts, locales, reports
+from .auth import login_required
+from .models import Answer, Site
+from .rollups import ScoreCount
+from .scales import DIFFICULT, SCALES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+DEFAULT_DAYS = 30
 PAGE_SIZE = 50
+EFFORT_CLASSES = ("easy", "neutral", "difficult")
 
 
-@bp.before_request
-def load_admin():
-    admin_id = session.get("admin_id")
-    g.admin = AdminUser.get_or_none(AdminUser.id == admin_id) if admin_id else None
+class Selection:
+    """The filters every admin page shares (site, touchpoint, date range), read from the
+    query string; a value that cannot be read is reported and replaced by its default."""
 
+    def __init__(self, args):
+        self.problems = []
+        self.sites = list(Site.select().order_by(Site.name))
+        self.site = next((site for site in self.sites if site.key == args.get("site")), None)
+        if args.get("site") and self.site is None:
+            self.problems.append("site: unknown site key; showing all sites")
+        self.touchpoint = args.get("touchpoint", "")
+        if self.touchpoint and not locales.TOUCHPOINT_NAME.match(self.touchpoint):
+            self.problems.append("touchpoint: not a touchpoint name; showing all touchpoints")
+            self.touchpoint = ""
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        self.end = self.date(args, "to", today)
+        self.start = self.date(args, "from", self.end - datetime.timedelta(days=DEFAULT_DAYS - 1))
+        if self.start > self.end:
+            self.problems.append("from: after 'to'; showing the 30 days up to 'to'")
+            self.start = self.end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        self.filters = reports.Filters(self.start, self.end, self.site.id if self.site else None,
+                                       self.touchpoint or None)
 
-@bp.after_request
-def protect_admin_pages(response):
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-    )
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    def date(self, args, name, default):
+        value = args.get(name, "")
+        if not value:
+            return default
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.problems.append(f"{name}: use a date like 2026-01-31; showing the default")
+            return default
 
+    def args(self, **extra):
+        """Query arguments that keep these filters, for links to other admin pages."""
+        base = {"site": self.site.key if self.site else None, "touchpoint": self.touchpoint or None,
+                "from": self.start.isoformat(), "to": self.end.isoformat()}
+        base.update(extra)
+        return {name: value for name, value in base.items() if value not in (None, "")}
 
-def login_required(view):
-    @functools.wraps(view)
-    def wrapped(**kwargs):
-        if g.admin is None:
-            return redirect(url_for("admin.login", next=request.full_path))
-        return view(**kwargs)
+    def touchpoints(self):
+        """Touchpoints to offer in the filter: the built-in ones and any answered."""
+        query = ScoreCount.select(ScoreCount.touchpoint).distinct()
+        if self.site:
+            query = query.where(ScoreCount.site_id == self.site.id)
+        return sorted(set(locales.BUILT_IN_TOUCHPOINTS) | {row.touchpoint for row in query})
 
-    return wrapped
-
-
-@bp.route("/login", methods=("GET", "POST"))
-def login():
-    """Log an admin in with username and password."""
-    error = None
-    if request.method == "POST":
-        admin = AdminUser.get_or_none(AdminUser.username == request.form.get("username", ""))
-        if admin is None or not admin.check_password(request.form.get("password", "")):
-            error = "Unknown username or wrong password."
-        else:
-            session.clear()
-            session.permanent = True
-            session["admin_id"] = admin.id
-            admin.last_login_at = utcnow()
-            admin.save()
-            return redirect(safe_next(request.args.get("next")))
-    return render_template("admin/login.html", error=error), 401 if error else 200
-
-
-def safe_next(target):
-    """Follow ?next= only within this site, so the login cannot be used to redirect away."""
-    if target and target.startswith("/admin") and not target.startswith("//"):
-        return target
-    return url_for("admin.answers")
-
-
-@bp.post("/logout")
-def logout():
-    """Forget the admin's session."""
-    session.clear()
-    return redirect(url_for("admin.login"))
+    def site_names(self):
+        return {site.id: site.name for site in self.sites}
 
 
 @bp.get("/")
 @login_required
-def index():
-    """Send the admin to the newest answers (the summary page will live here)."""
-    return redirect(url_for("admin.answers"))
+def summary():
+    """Show where self-service is hardest, why, and whether it is getting easier."""
+    selection = Selection(request.args)
+    filters = selection.filters
+    figures, metrics = reports.headline(filters)
+    minimum = current_app.config["HOTSPOT_MIN_ANSWERS"]
+    hot_spots, unranked = reports.hot_spots(filters, minimum)
+    weekly, points = reports.trend(filters)
+    difficult_only = request.args.get("comments") == "difficult"
+    return render_template(
+        "admin/summary.html",
+        selection=selection,
+        figures=figures,
+        metrics=metrics,
+        touchpoints=reports.by_touchpoint(filters),
+        hot_spots=hot_spots,
+        unranked=unranked,
+        minimum=minimum,
+        drivers=reports.drivers(filters, figures.difficult),
+        agents=reports.agents(filters),
+        trend=charts.trend_chart(points, weekly),
+        distributions=charts.distribution_charts(figures),
+        comments=reports.comments(reports.answers_in(filters), difficult_only),
+        difficult_only=difficult_only,
+        reason_labels=reason_labels(),
+    )
+
+
+@bp.get("/hot-spot")
+@login_required
+def hot_spot():
+    """Show one page, article or bot: its trend, scores, reasons and comments."""
+    selection = Selection(request.args)
+    name = request.args.get("place", "")
+    filters = selection.filters
+    figures = reports.place_figures(filters, name)
+    weekly, points = reports.place_trend(filters, name)
+    answers = reports.at_place(reports.answers_in(filters), name)
+    reasons = reports.reason_counts(filters, names=[name])
+    chosen = {}
+    for counts in reasons.values():
+        for reason, count in counts.items():
+            chosen[reason] = chosen.get(reason, 0) + count
+    return render_template(
+        "admin/hot_spot.html",
+        selection=selection,
+        place=name,
+        figures=figures,
+        trend=charts.trend_chart(points, weekly),
+        distributions=charts.distribution_charts(figures),
+        reasons=sorted(chosen.items(), key=lambda item: -item[1]),
+        comments=reports.comments(answers, limit=50),
+        reason_labels=reason_labels(),
+    )
 
 
 @bp.get("/answers")
 @login_required
 def answers():
-    """List the newest answers, optionally of one site, fifty to a page."""
-    sites = list(Site.select().order_by(Site.name))
-    query = Answer.select(Answer, Site).join(Site).order_by(Answer.id.desc())
-    site_key = request.args.get("site", "")
-    if site_key:
-        query = query.where(Site.key == site_key)
+    """List answers newest first, narrowed like the summary, fifty to a page."""
+    selection = Selection(request.args)
+    query = reports.answers_in(selection.filters)
+    place = request.args.get("place", "")
+    if place:
+        query = reports.at_place(query, place)
+    effort_class = request.args.get("class", "")
+    if effort_class in EFFORT_CLASSES:
+        query = query.where(Answer.effort_class == effort_class)
+    if request.args.get("with") == "comment":
+        query = query.where(Answer.comment != "")
     before = request.args.get("before", type=int)
     if before:
         query = query.where(Answer.id < before)
-    page = list(query.limit(PAGE_SIZE + 1))
+    page = list(query.order_by(Answer.id.desc()).limit(PAGE_SIZE + 1))
     older = page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None
+    narrowed = {"place": place, "class": effort_class, "with": request.args.get("with", "")}
     return render_template(
         "admin/answers.html",
+        selection=selection,
         answers=page[:PAGE_SIZE],
-        sites=sites,
-        site_key=site_key,
+        place=place,
+        narrowed={name: value for name, value in narrowed.items() if value},
         older=older,
+        site_names=selection.site_names(),
+        reason_labels=reason_labels(),
     )
+
+
+def reason_labels():
+    english = locales.STRINGS[locales.DEFAULT_LANGUAGE]
+    return {code: english[f"reason.{code}"] for code in locales.REASONS}
+
+
+@bp.app_template_filter("figure")
+def figure(value, digits=0):
+    """Format a number for the summary, or an en dash where there is none."""
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+@bp.app_template_global("better_when")
+def better_when(label):
+    """Which way is better for a metric: 1 up, -1 down, 0 neither (a count)."""
+    if label.startswith("Difficult"):
+        return -1
+    if label.startswith("Mean score"):
+        return -1 if "lower is better" in label else 1
+    return 0 if label == "Answers" else 1
+
+
+@bp.app_context_processor
+def scale_names():
+    return {"SCALES": SCALES, "DIFFICULT": DIFFICULT}

@@ -28,11 +28,6 @@ def cap_body_size():
     request.max_content_length = current_app.config["MAX_PAYLOAD_BYTES"]
 
 
-@bp.errorhandler(PayloadError)
-def refuse_payload(error):
-    return jsonify(error.as_json()), error.status
-
-
 def site_for(key, *, writing):
     """Return the site a request is for, refusing unknown keys and origins not allowed."""
     site = Site.get_or_none(Site.key == key)

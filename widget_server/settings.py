@@ -54,6 +54,12 @@ SETTINGS = (
         "Hours an admin login lasts before the admin must log in again.",
     ),
     Setting(
+        "HOTSPOT_MIN_ANSWERS",
+        10,
+        "Answers a page, article or bot needs in the period before the summary ranks it "
+        "among the hot spots; fewer are counted but not ranked.",
+    ),
+    Setting(
         "CONFIG_MAX_AGE",
         300,
         "Seconds browsers may cache a site's widget configuration; "

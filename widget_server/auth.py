@@ -1,0 +1,78 @@
+"""Admin login: the login and logout views, the login_required guard, and the security
+headers every admin page is served with."""
+import functools
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+
+from .models import AdminUser, utcnow
+
+bp = Blueprint("auth", __name__, url_prefix="/admin")
+
+
+def is_admin_path():
+    return request.path == "/admin" or request.path.startswith("/admin/")
+
+
+@bp.before_app_request
+def load_admin():
+    g.admin = None
+    admin_id = session.get("admin_id") if is_admin_path() else None
+    if admin_id:
+        g.admin = AdminUser.get_or_none(AdminUser.id == admin_id)
+
+
+@bp.after_app_request
+def protect_admin_pages(response):
+    if is_admin_path():
+        # Only the prompt preview may be framed, and only by the admin itself.
+        framing = "'self'" if g.get("allow_same_origin_framing") else "'none'"
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {framing}"
+        )
+        response.headers["X-Frame-Options"] = "SAMEORIGIN" if framing == "'self'" else "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.admin is None:
+            return redirect(url_for("auth.login", next=request.full_path))
+        return view(**kwargs)
+
+    return wrapped
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    """Log an admin in with username and password."""
+    error = None
+    if request.method == "POST":
+        admin = AdminUser.get_or_none(AdminUser.username == request.form.get("username", ""))
+        if admin is None or not admin.check_password(request.form.get("password", "")):
+            error = "Unknown username or wrong password."
+        else:
+            session.clear()
+            session.permanent = True
+            session["admin_id"] = admin.id
+            admin.last_login_at = utcnow()
+            admin.save()
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("admin/login.html", error=error), 401 if error else 200
+
+
+def safe_next(target):
+    """Follow ?next= only within the admin, so the login cannot redirect anywhere else."""
+    if target and target.startswith("/admin") and not target.startswith("//"):
+        return target
+    return url_for("admin.summary")
+
+
+@bp.post("/logout")
+def logout():
+    """Forget the admin's session."""
+    session.clear()
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,44 @@
+"""The API the admin's prompt preview talks to: the site's real configuration, never
+cached, and writes that are checked like real ones but never stored."""
+from flask import Blueprint, jsonify, request
+
+from . import locales
+from .api import config_document
+from .models import Site
+from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, answer_fields, clean, read_json_object
+from .scales import SCALES
+
+bp = Blueprint("preview", __name__, url_prefix="/preview/<key>/api/v1")
+
+
+@bp.get("/sites/<site_key>/config")
+def config(key, site_key):
+    """Return the site's configuration as the widget would get it, uncached."""
+    site = Site.get_or_none(Site.key == key)
+    if site is None or site_key != key:
+        return jsonify({"error": "site: unknown site key", "field": "site"}), 404
+    candidates = [tag for tag in request.args.get("lang", "").split(",") if tag.strip()][:10]
+    language = locales.choose_language(candidates, set(locales.STRINGS) | (set(site.texts) - {"*"}))
+    response = jsonify(config_document(site, language))
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.post("/answers")
+def answer(key):
+    """Check the answer and acknowledge it without storing anything."""
+    fields = answer_fields(read_json_object(request))
+    effort_class = SCALES[fields["scale"]].effort_class(fields["score"])
+    return jsonify({"id": fields["key"], "class": effort_class, "token": "preview"}), 201
+
+
+@bp.post("/answers/<answer_id>/follow-up")
+def follow_up(key, answer_id):
+    clean(read_json_object(request), FOLLOW_UP_CHECKS, required=("site", "token"))
+    return jsonify({"id": answer_id})
+
+
+@bp.post("/impressions")
+def impression(key):
+    clean(read_json_object(request), IMPRESSION_CHECKS, required=("site", "touchpoint"))
+    return "", 204

@@ -1,0 +1,128 @@
+"""Site management in the admin: create sites, change their settings, see the script tag
+and a live preview of the prompt."""
+from peewee import fn
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from . import locales
+from .auth import login_required
+from .models import Site, SiteSettingError
+from .rollups import ScoreCount
+from .scales import SCALES
+
+bp = Blueprint("sites", __name__, url_prefix="/admin/sites")
+
+NUMBER_FIELDS = ("cooldown_days", "sample_percent", "auto_delay_seconds", "auto_scroll_percent")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """List the sites with their keys, origins and answer counts."""
+    sites = list(Site.select().order_by(Site.name))
+    totals = ScoreCount.select(ScoreCount.site_id, fn.SUM(ScoreCount.answers)).group_by(ScoreCount.site_id)
+    counts = {site_id: int(total) for site_id, total in totals.tuples()}
+    return render_template("admin/sites.html", sites=sites, counts=counts, errors=[], form={})
+
+
+@bp.post("/")
+@login_required
+def create():
+    """Create a site from a name and its origins."""
+    form = request.form
+    try:
+        site = Site.create_with_key(form.get("name", ""), lines(form.get("origins", "")))
+    except SiteSettingError as error:
+        sites = list(Site.select().order_by(Site.name))
+        return render_template("admin/sites.html", sites=sites, counts={}, errors=[str(error)], form=form), 400
+    flash(f"Created {site.name}. Paste its script tag into your pages.")
+    return redirect(url_for("sites.edit", key=site.key))
+
+
+@bp.route("/<key>", methods=("GET", "POST"))
+@login_required
+def edit(key):
+    """Change a site's settings; every value is checked before anything is saved."""
+    site = Site.get_or_none(Site.key == key) or abort(404)
+    errors = []
+    if request.method == "POST":
+        try:
+            site.change(**settings_from(request.form))
+        except SiteSettingError as error:
+            errors.append(str(error))
+        else:
+            site.save()
+            flash("Saved. Visitors see the change within "
+                  f"{current_app.config['CONFIG_MAX_AGE'] // 60} minutes.")
+            return redirect(url_for("sites.edit", key=site.key))
+    return render_template(
+        "admin/site.html",
+        site=site,
+        errors=errors,
+        scales=SCALES,
+        touchpoints=touchpoints_of(site),
+        script_tag=site.script_tag(current_app.config["PUBLIC_URL"]),
+        texts=text_overrides(site),
+        languages=sorted(locales.STRINGS),
+    ), 400 if errors else 200
+
+
+@bp.get("/<key>/preview")
+@login_required
+def preview(key):
+    """The prompt as visitors see it, drawn by the real widget; nothing it sends is stored."""
+    site = Site.get_or_none(Site.key == key) or abort(404)
+    g.allow_same_origin_framing = True
+    return render_template("admin/preview.html", site=site, touchpoint=request.args.get("touchpoint", "kb-article"),
+                           lang=request.args.get("lang", "en"))
+
+
+def text_overrides(site):
+    """The site's string overrides as LANG:KEY=TEXT lines, less the built-in touchpoints'
+    questions, which have fields of their own."""
+    own_fields = {("*", f"question.{touchpoint}") for touchpoint in locales.BUILT_IN_TOUCHPOINTS}
+    return "\n".join(f"{language}:{name}={text}" for language, strings in site.texts.items()
+                     for name, text in strings.items() if (language, name) not in own_fields)
+
+
+def lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def touchpoints_of(site):
+    custom = set(site.touchpoint_scales) | {
+        key.removeprefix("question.") for strings in site.texts.values() for key in strings
+        if key.startswith("question.") and key.count(".") == 1}
+    return list(locales.BUILT_IN_TOUCHPOINTS) + sorted(custom - set(locales.BUILT_IN_TOUCHPOINTS))
+
+
+def settings_from(form):
+    """Turn the site form into Site.change arguments; SiteSettingError names a bad field."""
+    settings = {
+        "name": form.get("name", ""),
+        "company": form.get("company", ""),
+        "origins": lines(form.get("origins", "")),
+        "scale": form.get("scale", ""),
+    }
+    for name in NUMBER_FIELDS:
+        settings[name] = form.get(name, "")
+    touchpoint_scales = {}
+    for touchpoint in locales.BUILT_IN_TOUCHPOINTS:
+        if form.get(f"scale.{touchpoint}"):
+            touchpoint_scales[touchpoint] = form[f"scale.{touchpoint}"]
+    for line in lines(form.get("custom_scales", "")):
+        touchpoint, _, scale = line.partition("=")
+        touchpoint_scales[touchpoint.strip()] = scale.strip()
+    settings["touchpoint_scales"] = touchpoint_scales
+    texts = {}
+    for line in lines(form.get("texts", "")):
+        language, colon, assignment = line.partition(":")
+        name, equals, text = assignment.partition("=")
+        if not colon or not equals:
+            raise SiteSettingError(f"texts: {line[:60]!r} is not LANG:KEY=TEXT")
+        texts.setdefault(language.strip(), {})[name.strip()] = text
+    for touchpoint in locales.BUILT_IN_TOUCHPOINTS:
+        question = form.get(f"question.{touchpoint}", "").strip()
+        if question:
+            texts.setdefault("*", {})[f"question.{touchpoint}"] = question
+    settings["texts"] = texts
+    return settings
