@@ -83,3 +83,16 @@ def test_admin_add_asks_for_the_password_twice(runner):
 
     assert result.exit_code == 0, result.output
     assert AdminUser.get().check_password("a long enough password")
+
+
+def test_rollups_rebuild_recounts_from_the_answers(runner, site):
+    from widget_server import rollups
+    from widget_server.models import Answer
+
+    Answer.record(site, {"key": "r" * 20, "touchpoint": "kb-article", "scale": "ease5", "score": 1})
+    rollups.ScoreCount.delete().execute()
+
+    result = runner.invoke(args=["rollups", "rebuild"])
+
+    assert result.exit_code == 0 and "Recounted 1 answers." in result.output
+    assert rollups.ScoreCount.get().answers == 1

@@ -55,7 +55,6 @@ def create_app(test_config=None):
 
     csrf.exempt(api.bp)
     csrf.exempt(preview.bp)
-    preview.bp.before_request(api.cap_body_size)
     # The per-site allow list is enforced by api.site_for; flask-cors speaks the protocol
     # (preflights, Vary: Origin) and lets the browser read answers, refusals included, so a
     # web team sees in the console why a page was refused.

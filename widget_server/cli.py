@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from peewee import fn
 from werkzeug.serving import run_simple
 
-from . import create_app, locales, settings
+from . import create_app, locales, rollups, settings
 from .assets import DEMO_SITE_KEY
 from .models import AdminUser, Site, SiteSettingError
 from .scales import SCALES
@@ -21,7 +22,7 @@ def main():
 
 def init_app(app):
     """Make the commands part of the app, so `widget-server` and test runners find them."""
-    for command in (site, admin, show_settings, demo):
+    for command in (site, admin, rollups_group, show_settings, demo):
         app.cli.add_command(command)
 
 
@@ -198,6 +199,21 @@ def admin_add(username, password_stdin):
             fail(str(error))
         user.save()
     click.echo(f"Admin {username!r} can now log in at {current_app.config['PUBLIC_URL']}/admin")
+
+
+@click.group("rollups")
+def rollups_group():
+    """Maintain the count tables behind the admin summary."""
+
+
+@rollups_group.command("rebuild")
+@with_appcontext
+def rollups_rebuild():
+    """Recount the summary tables from the stored answers (after a restore or a hand edit)."""
+    with Site._meta.database.connection_context():
+        rollups.rebuild()
+        total = rollups.ScoreCount.select(fn.SUM(rollups.ScoreCount.answers)).scalar() or 0
+    click.echo(f"Recounted {total} answers.")
 
 
 @click.command("settings")

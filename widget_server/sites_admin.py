@@ -1,7 +1,7 @@
 """Site management in the admin: create sites, change their settings, see the script tag
 and a live preview of the prompt."""
-from peewee import fn
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from peewee import fn
 
 from . import locales
 from .auth import login_required
