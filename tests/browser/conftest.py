@@ -92,10 +92,14 @@ class LiveServer:
 
     def add_site(self, origins, **settings):
         """Create a site in the server's database and return its key."""
+        return self.in_app(lambda: Site.create_with_key("Browser test", origins, **settings).key)
+
+    def in_app(self, work):
+        """Run `work` against the server's database, from this process."""
         app = create_app({key: self.env[key] for key in ("DATABASE_URL", "INSTANCE_PATH", "SECRET_KEY")})
         try:
             with app.app_context():
-                return Site.create_with_key("Browser test", origins, **settings).key
+                return work()
         finally:
             flask_db.database.close()
 

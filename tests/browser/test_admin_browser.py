@@ -1,0 +1,91 @@
+"""A product owner in a real browser: log in, filter, open a hot spot, preview a prompt."""
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from widget_server.models import AdminUser, Answer, Site
+
+from .conftest import ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def seeded_site(live_server):
+    """A site with a clearly hardest article and answers in two touchpoints; its key."""
+    def work():
+        site = Site.create_with_key("Northwind Help", ["https://help.example.com"])
+        admin = AdminUser(username="olivia")
+        admin.set_password("correct horse battery")
+        admin.save()
+        today = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        plan = [("kb-reset-password", "kb-article", [1, 2, 2, 3, 1, 6, 7, 2, 1, 5, 2, 1]),
+                ("kb-shipping", "kb-article", [7, 6, 7, 5, 6, 7, 7, 6, 2, 7, 6, 7]),
+                ("/orders/track", "self-service", [6, 5, 4, 7, 3, 6, 5, 7, 6, 7, 2, 6])]
+        number = 0
+        for ref, touchpoint, scores in plan:
+            for day, score in enumerate(scores):
+                number += 1
+                Answer.record(site, {
+                    "key": f"admin-browser-{number:06d}", "touchpoint": touchpoint, "scale": "agreement7",
+                    "score": score, "ref": ref, "created_at": today - datetime.timedelta(days=day),
+                    "reasons": ["not-found", "unclear"] if score <= 3 else [],
+                    "comment": f"Step {number} did not match the screen" if score <= 2 else ""})
+        return site.key
+    return live_server.in_app(work)
+
+
+def log_in(page, live_server):
+    page.goto(f"{live_server.url}/admin/login")
+    page.get_by_label("Username").fill("olivia")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_product_owner_finds_the_hardest_article_and_why(visit, live_server, seeded_site):
+    guest = visit(viewport={"width": 1200, "height": 900})
+    page = guest.page
+
+    log_in(page, live_server)
+    expect(page.get_by_role("heading", name="Where is self-service hardest?")).to_be_visible()
+
+    page.get_by_role("combobox", name="Site").select_option(seeded_site)
+    page.get_by_role("combobox", name="Touchpoint").select_option("kb-article")
+    page.get_by_role("button", name="Show").click()
+    hot_spots = page.locator("table.hot-spots tbody tr")
+    expect(hot_spots).to_have_count(2)
+    expect(hot_spots.first).to_contain_text("kb-reset-password")
+    expect(hot_spots.first).to_contain_text("I couldn't find the answer")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "admin-summary.png"), full_page=True)
+
+    hot_spots.first.get_by_role("link", name="kb-reset-password").click()
+    expect(page.get_by_role("heading", name="Hot spot: kb-reset-password")).to_be_visible()
+    expect(page.locator(".comments")).to_contain_text("did not match the screen")
+    assert page.locator("figure.chart svg").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "admin-hot-spot.png"), full_page=True)
+
+
+def test_site_page_previews_the_prompt_with_the_real_widget(visit, live_server, seeded_site):
+    guest = visit(viewport={"width": 1200, "height": 900})
+    page = guest.page
+    log_in(page, live_server)
+
+    page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
+    preview = page.frame_locator("iframe[title='Preview of the kb-article prompt']")
+    prompt = preview.locator("ces-prompt")
+    prompt.get_by_role("button", name="2", exact=True).click()
+    expect(prompt.get_by_role("button", name="I couldn't find the answer")).to_be_visible()
+
+    assert live_server.rows("SELECT * FROM answer WHERE ref = 'admin-preview'") == []
+    page.screenshot(path=str(ARTIFACTS / "admin-site.png"), full_page=True)
+
+
+def test_summary_fits_a_phone(visit, live_server, seeded_site):
+    guest = visit(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = guest.page
+    log_in(page, live_server)
+    expect(page.get_by_role("heading", name="Where is self-service hardest?")).to_be_visible()
+
+    # Wide tables scroll inside their own box; the page itself does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(ARTIFACTS / "admin-summary-phone.png"), full_page=True)
