@@ -322,20 +322,25 @@ def bucketed(filters, daily_rows):
     return weekly, [Point(start, *counts) for start, counts in sorted(buckets.items())]
 
 
+def per_point(value_of):
+    """A SQL CASE giving value_of(scale, score) for each stored (scale, score) pair."""
+    cases = [((ScoreCount.scale == scale.name) & (ScoreCount.score == score), value_of(scale, score))
+             for scale in SCALES.values() for score in range(1, scale.points + 1)]
+    return peewee.Case(None, cases, 0)
+
+
 def trend(filters):
     """Return (weekly?, [Point]): daily for ranges up to a month, weekly beyond."""
+    difficult = per_point(lambda scale, score: int(scale.effort_class(score) == DIFFICULT))
+    ease = per_point(lambda scale, score: scale.ease(score))
     query = (
-        ScoreCount.select(ScoreCount.day, ScoreCount.scale, ScoreCount.score, peewee.fn.SUM(ScoreCount.answers))
+        ScoreCount.select(ScoreCount.day, peewee.fn.SUM(ScoreCount.answers),
+                          peewee.fn.SUM(ScoreCount.answers * difficult), peewee.fn.SUM(ScoreCount.answers * ease))
         .where(filters.where(ScoreCount))
-        .group_by(ScoreCount.day, ScoreCount.scale, ScoreCount.score)
+        .group_by(ScoreCount.day)
         .tuples()
     )
-    rows = []
-    for day, scale_name, score, count in query:
-        scale = SCALES[scale_name]
-        count = int(count)
-        rows.append((day, count, count * (scale.effort_class(score) == DIFFICULT), count * scale.ease(score)))
-    return bucketed(filters, rows)
+    return bucketed(filters, query)
 
 
 def place_trend(filters, name):

@@ -13,6 +13,8 @@ Each answer counts once in ScoreCount, once under kind "place" and, with an agen
 under kind "agent". `rebuild` recomputes everything from the raw rows; a test checks that
 the two always agree.
 """
+from collections import Counter
+
 import peewee
 
 from .db import flask_db
@@ -168,7 +170,19 @@ def rebuild():
             .group_by(Impression.site, impression_day, Impression.touchpoint),
             [ImpressionCount.site_id, ImpressionCount.day, ImpressionCount.touchpoint, ImpressionCount.impressions],
         ).execute()
-        # Reasons are a JSON list per answer; only difficult answers with reasons are read.
-        difficult = Answer.select().where((Answer.effort_class == DIFFICULT) & (Answer.reasons != "[]"))
-        for answer in difficult.iterator():
-            count_reasons(answer, answer.reasons, +1)
+        # Reasons are a JSON list per answer, which SQL cannot group portably: tally the
+        # difficult answers that have reasons here, then insert the tallies in batches.
+        tally = Counter()
+        difficult = (Answer.select(Answer.site, Answer.created_at, Answer.touchpoint, Answer.ref, Answer.agent,
+                                   Answer.reasons)
+                     .where((Answer.effort_class == DIFFICULT) & (Answer.reasons != "[]")).tuples())
+        for site_id, created_at, touchpoint, ref, agent, reasons in difficult.iterator():
+            base = (site_id, created_at.date(), touchpoint)
+            places = [(PLACE, place_of(touchpoint, ref, agent))] + ([(AGENT, agent)] if agent else [])
+            for kind, name in places:
+                for reason in reasons:
+                    tally[base + (kind, name, reason)] += 1
+        fields = ("site_id", "day", "touchpoint", "kind", "name", "reason", "answers")
+        rows = [dict(zip(fields, key + (count,))) for key, count in tally.items()]
+        for start in range(0, len(rows), 500):
+            ReasonCount.insert_many(rows[start:start + 500]).execute()
