@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from . import charts, locales, reports
 from .auth import login_required
 from .models import Answer, Site
-from .rollups import ScoreCount
+from .rollups import PLACE, ScoreCount
 from .scales import DIFFICULT, SCALES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -66,6 +66,9 @@ class Selection:
     def site_names(self):
         return {site.id: site.name for site in self.sites}
 
+    def site_keys(self):
+        return {site.id: site.key for site in self.sites}
+
 
 @bp.get("/")
 @login_required
@@ -94,6 +97,8 @@ def summary():
         comments=reports.comments(reports.answers_in(filters), difficult_only),
         difficult_only=difficult_only,
         reason_labels=reason_labels(),
+        site_keys=selection.site_keys(),
+        site_names=selection.site_names(),
     )
 
 
@@ -107,7 +112,7 @@ def hot_spot():
     figures = reports.place_figures(filters, name)
     weekly, points = reports.place_trend(filters, name)
     answers = reports.at_place(reports.answers_in(filters), name)
-    reasons = reports.reason_counts(filters, names=[name])
+    reasons = reports.reason_counts(filters, PLACE, names=[name])
     chosen = {}
     for counts in reasons.values():
         for reason, count in counts.items():

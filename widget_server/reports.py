@@ -11,7 +11,7 @@ import peewee
 
 from . import stats
 from .models import Answer
-from .rollups import AGENT, CHATBOT_EXIT, PLACE, GroupCount, ImpressionCount, ReasonCount, ScoreCount
+from .rollups import AGENT, ALL, CHATBOT_EXIT, PLACE, GroupCount, ImpressionCount, ReasonCount, ScoreCount
 from .scales import DIFFICULT, EASY, SCALES
 
 DAILY_TREND_MAX_DAYS = 31
@@ -253,7 +253,7 @@ def agents(filters):
     return found
 
 
-def reason_counts(filters, kind=PLACE, names=None):
+def reason_counts(filters, kind=ALL, names=None):
     """Return {(site_id, name): {reason: count}}, or {None: {...}} overall, among difficult answers."""
     columns = [ReasonCount.site_id, ReasonCount.name] if names is not None else []
     condition = filters.where(ReasonCount) & (ReasonCount.kind == kind)

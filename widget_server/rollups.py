@@ -7,7 +7,8 @@ milliseconds.
 - ImpressionCount: prompts seen per site, day and touchpoint (response rates).
 - GroupCount: answers, easy, difficult and summed ease per site, day, touchpoint and
   place (a page, article or bot: the friction hot spots) or agent.
-- ReasonCount: one-tap reasons chosen with difficult answers, per place or agent.
+- ReasonCount: one-tap reasons chosen with difficult answers, per place, per agent, and
+  site-wide (kind "all"), so the overall drivers are summed from a few rows per day.
 
 Each answer counts once in ScoreCount, once under kind "place" and, with an agent, once
 under kind "agent". `rebuild` recomputes everything from the raw rows; a test checks that
@@ -20,7 +21,7 @@ import peewee
 from .db import flask_db
 from .scales import DIFFICULT, EASY, SCALES
 
-PLACE, AGENT = "place", "agent"
+PLACE, AGENT, ALL = "place", "agent", "all"
 CHATBOT_EXIT = "chatbot-exit"
 
 
@@ -61,6 +62,8 @@ class GroupCount(flask_db.Model):
         indexes = (
             (("site_id", "day", "touchpoint", "kind", "name"), True),
             (("site_id", "kind", "name", "day"), False),
+            # Covers the hot-spot and agent sums, which then read only this index.
+            (("site_id", "kind", "day", "touchpoint", "name", "answers", "easy", "difficult", "ease_sum"), False),
         )
 
 
@@ -122,7 +125,7 @@ def count_reasons(answer, reasons, sign):
     if answer.effort_class != DIFFICULT:
         return
     base = {"site_id": answer.site_id, "day": answer.created_at.date(), "touchpoint": answer.touchpoint}
-    for kind, name in groups_of(answer):
+    for kind, name in [*groups_of(answer), (ALL, "")]:
         for reason in reasons:
             bump(ReasonCount, dict(base, kind=kind, name=name, reason=reason), answers=sign)
 
@@ -178,7 +181,7 @@ def rebuild():
                      .where((Answer.effort_class == DIFFICULT) & (Answer.reasons != "[]")).tuples())
         for site_id, created_at, touchpoint, ref, agent, reasons in difficult.iterator():
             base = (site_id, created_at.date(), touchpoint)
-            places = [(PLACE, place_of(touchpoint, ref, agent))] + ([(AGENT, agent)] if agent else [])
+            places = [(PLACE, place_of(touchpoint, ref, agent)), (ALL, "")] + ([(AGENT, agent)] if agent else [])
             for kind, name in places:
                 for reason in reasons:
                     tally[base + (kind, name, reason)] += 1

@@ -46,6 +46,9 @@ def test_demo_answer_reaches_the_admin(browser, demo_server):
     page.get_by_label("Username").fill("olivia")
     page.get_by_label("Password").fill("demo password 123")
     page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Where is self-service hardest?")).to_be_visible()
+    expect(page.locator(".metric").first).to_contain_text("2")
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Answers").click()
 
     rows = page.locator("table.answers tbody tr")
     expect(rows).to_have_count(2)
