@@ -188,19 +188,8 @@ def by_touchpoint(filters):
     return rows
 
 
-@dataclass
-class Group:
-    """A page, article, bot or agent with its counts, for ranking."""
-
-    site_id: int
-    touchpoint: str
-    kind: str
-    name: str
-    answers: int
-    easy: int
-    difficult: int
-    ease_sum: float
-    reasons: list = field(default_factory=list)
+class Shares:
+    """Figures derived from answers, difficult and ease_sum counts (never zero answers)."""
 
     @property
     def ease_index(self):
@@ -214,6 +203,21 @@ class Group:
     def difficult_interval(self):
         low, high = stats.wilson(self.difficult, self.answers)
         return 100 * low, 100 * high
+
+
+@dataclass
+class Group(Shares):
+    """A page, article, bot or agent with its counts, for ranking."""
+
+    site_id: int
+    touchpoint: str
+    kind: str
+    name: str
+    answers: int
+    easy: int
+    difficult: int
+    ease_sum: float
+    reasons: list = field(default_factory=list)
 
 
 def groups(filters, kind, by_touchpoint=True):
@@ -287,21 +291,13 @@ def drivers(filters, difficult_answers):
 
 
 @dataclass(frozen=True)
-class Point:
+class Point(Shares):
     """One day or week of a trend."""
 
     start: datetime.date
     answers: int
     difficult: int
     ease_sum: float
-
-    @property
-    def ease_index(self):
-        return self.ease_sum / self.answers
-
-    @property
-    def difficult_percent(self):
-        return 100 * self.difficult / self.answers
 
 
 def as_date(value):

@@ -25,10 +25,15 @@ PLACE, AGENT, ALL = "place", "agent", "all"
 CHATBOT_EXIT = "chatbot-exit"
 
 
-class ScoreCount(flask_db.Model):
+class DailyCount(flask_db.Model):
+    """What every count table is keyed by first; a base for them, with no table of its own."""
+
     site_id = peewee.IntegerField()
     day = peewee.DateField()
     touchpoint = peewee.CharField(max_length=40)
+
+
+class ScoreCount(DailyCount):
     scale = peewee.CharField(max_length=16)
     score = peewee.SmallIntegerField()
     answers = peewee.IntegerField(default=0)
@@ -37,20 +42,14 @@ class ScoreCount(flask_db.Model):
         indexes = ((("site_id", "day", "touchpoint", "scale", "score"), True),)
 
 
-class ImpressionCount(flask_db.Model):
-    site_id = peewee.IntegerField()
-    day = peewee.DateField()
-    touchpoint = peewee.CharField(max_length=40)
+class ImpressionCount(DailyCount):
     impressions = peewee.IntegerField(default=0)
 
     class Meta:
         indexes = ((("site_id", "day", "touchpoint"), True),)
 
 
-class GroupCount(flask_db.Model):
-    site_id = peewee.IntegerField()
-    day = peewee.DateField()
-    touchpoint = peewee.CharField(max_length=40)
+class GroupCount(DailyCount):
     kind = peewee.CharField(max_length=8)
     name = peewee.CharField(max_length=200)
     answers = peewee.IntegerField(default=0)
@@ -67,10 +66,7 @@ class GroupCount(flask_db.Model):
         )
 
 
-class ReasonCount(flask_db.Model):
-    site_id = peewee.IntegerField()
-    day = peewee.DateField()
-    touchpoint = peewee.CharField(max_length=40)
+class ReasonCount(DailyCount):
     kind = peewee.CharField(max_length=8)
     name = peewee.CharField(max_length=200)
     reason = peewee.CharField(max_length=20)

@@ -139,7 +139,8 @@ def live_server(tmp_path_factory):
 
 class HostPages(BaseHTTPRequestHandler):
     """Serves tests/browser/pages/NAME.html with __API__, __SCRIPT__, __SITE__ and __LANG__ filled in
-    from the query string; pages named csp-* get a strict Content-Security-Policy."""
+    from the query string; with csp=strict, under a Content-Security-Policy that allows
+    scripts and connections only from the page itself and the widget's origin."""
 
     def do_GET(self):
         parts = urlsplit(self.path)
@@ -154,7 +155,7 @@ class HostPages(BaseHTTPRequestHandler):
         self.send_response(200)
         content_type = "text/html" if path.suffix == ".html" else "text/javascript"
         self.send_header("Content-Type", f"{content_type}; charset=utf-8")
-        if path.name.startswith("csp-"):
+        if query.get("csp") == "strict":
             widget_origin = query.get("api", "")
             self.send_header(
                 "Content-Security-Policy",
@@ -193,10 +194,10 @@ class Visit:
         self.page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
         self.page.on("request", lambda request: self.requests.append(f"{request.method} {request.url}"))
 
-    def open(self, page_name, site, api=None, script=None, lang="en"):
+    def open(self, page_name, site, api=None, script=None, lang="en", csp=None):
         api = api or self.live_server.url
         script = script or f"{self.live_server.url}/widget.js"
-        query = urlencode({"site": site, "api": api, "script": script, "lang": lang})
+        query = urlencode({"site": site, "api": api, "script": script, "lang": lang, "csp": csp or ""})
         self.page.goto(f"{self.host_origin}/{page_name}?{query}")
         return self.page
 

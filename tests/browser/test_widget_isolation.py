@@ -45,7 +45,7 @@ def test_widget_css_does_not_leak_into_the_host_page(visit, site_key):
 
 def test_strict_csp_page_shows_a_styled_prompt_and_stores_the_answer(visit, live_server, site_key):
     guest = visit()
-    page = guest.open("csp-inline.html", site_key)
+    page = guest.open("inline.html", site_key, csp="strict")
     button = guest.prompt(0).get_by_role("button", name="6", exact=True)
 
     expect(button).to_be_visible()
@@ -60,7 +60,7 @@ def test_strict_csp_page_shows_a_styled_prompt_and_stores_the_answer(visit, live
 
 def test_strict_csp_page_shows_the_chat_dialog_placed_and_styled(visit, live_server, site_key):
     guest = visit(viewport={"width": 360, "height": 640})
-    page = guest.open("csp-ask.html", site_key)
+    page = guest.open("ask.html", site_key, csp="strict")
     page.wait_for_function("window.CES && window.CES.v")
 
     page.click("#end")
