@@ -66,6 +66,24 @@ def test_hot_spot_links_open_its_drill_down_and_answers(signed_in, site):
     assert answers.text.count("<tr>") == 11 and "kb-other" not in answers.text
 
 
+@pytest.mark.parametrize("query", ["from=0001-01-01", "to=9999-12-31", "from=2026-13-01", "before=x", "place=" + "x" * 3000])
+def test_odd_filters_never_break_a_page(signed_in, query):
+    for path in ("/admin/", "/admin/answers", "/admin/hot-spot"):
+        assert signed_in.get(f"{path}?{query}").status_code == 200, path
+
+
+def test_more_answers_than_impressions_is_shown_not_a_crash(signed_in, site):
+    from widget_server.models import Impression
+
+    for number in range(3):
+        give(site, f"i{number}", 7)
+    Impression.record(site, {"touchpoint": "kb-article"})
+
+    page = signed_in.get("/admin/")
+
+    assert page.status_code == 200 and "300.0%" in page.text
+
+
 def test_bad_filters_are_reported_and_defaults_used(signed_in):
     page = signed_in.get("/admin/?from=yesterday&touchpoint=Not%20Valid&site=nope")
 

@@ -14,6 +14,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 DEFAULT_DAYS = 30
 PAGE_SIZE = 50
 EFFORT_CLASSES = ("easy", "neutral", "difficult")
+# Sane bounds, so that "the previous period" of a range always exists as a date.
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2999, 12, 31)
 
 
 class Selection:
@@ -44,10 +46,14 @@ class Selection:
         if not value:
             return default
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
-            self.problems.append(f"{name}: use a date like 2026-01-31; showing the default")
+            day = None
+        if day is None or not EARLIEST <= day <= LATEST:
+            self.problems.append(f"{name}: use a date like 2026-01-31 between {EARLIEST.year} and {LATEST.year}; "
+                                 "showing the default")
             return default
+        return day
 
     def args(self, **extra):
         """Query arguments that keep these filters, for links to other admin pages."""

@@ -25,7 +25,8 @@ def wilson(successes, trials, z=Z):
 
 def proportion_change_is_noise(x1, n1, x2, n2):
     """Two-proportion z-test: is x2/n2 against x1/n1 indistinguishable from no change?"""
-    if n1 < 2 or n2 < 2:
+    # More "successes" than trials (answers without a recorded impression) is no proportion.
+    if n1 < 2 or n2 < 2 or x1 > n1 or x2 > n2:
         return True
     pooled = (x1 + x2) / (n1 + n2)
     se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
