@@ -47,6 +47,7 @@ def test_summary_shows_figures_hot_spots_and_escaped_comments(signed_in, site):
     assert HOSTILE not in text and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in text
     assert "nora-bot" in text  # agents and bots table
     assert "<svg" in text and "Answers per score" in text
+    assert re.search(r"2.0 / 7 <span class=\"scale\">\(agreement7\)</span>", text)  # the chatbot exit's mean score
 
 
 def test_hot_spot_links_open_its_drill_down_and_answers(signed_in, site):
