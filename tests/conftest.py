@@ -15,6 +15,8 @@ def app(tmp_path):
             "DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}",
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "SECRET_KEY": "test-secret-key",
+            # Tests that deliver alerts call the outbox themselves or run a real server.
+            "ALERT_WORKER": 0,
         }
     )
     yield app

@@ -1,5 +1,6 @@
 """Customer Effort Score widget server: the app factory."""
 import datetime
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -48,10 +49,13 @@ def create_app(test_config=None):
         PUBLIC_URL=(app.config["PUBLIC_URL"] or "http://127.0.0.1:5000").rstrip("/"),
     )
 
+    app.config["ALERT_ALLOWED_NETWORKS"] = allowed_networks(app.config["ALERT_ALLOWED_NETWORKS"])
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import admin, api, assets, auth, cli, preview, sites_admin
+    from . import admin, api, assets, auth, cli, outbox, preview, sites_admin
+
+    app.before_request(outbox.start_worker_once)
 
     csrf.exempt(api.bp)
     csrf.exempt(preview.bp)
@@ -68,6 +72,15 @@ def create_app(test_config=None):
     register_error_handlers(app)
     cli.init_app(app)
     return app
+
+
+def allowed_networks(value):
+    """Parse ALERT_ALLOWED_NETWORKS, failing at start-up with advice rather than at the first alert."""
+    networks = value if isinstance(value, (list, tuple)) else [part.strip() for part in str(value).split(",")]
+    try:
+        return tuple(str(ipaddress.ip_network(network, strict=False)) for network in networks if network)
+    except ValueError as error:
+        raise SystemExit(f"ALERT_ALLOWED_NETWORKS: {error}; write networks like 10.0.0.0/8,127.0.0.1/32") from None
 
 
 def instance_secret_key(instance_path):

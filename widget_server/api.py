@@ -6,7 +6,7 @@ preflight, every write checks the Origin header against the site's allow list it
 """
 from flask import Blueprint, current_app, jsonify, request
 
-from . import locales
+from . import locales, outbox
 from .models import Answer, Impression, Site
 from .payloads import (
     FOLLOW_UP_CHECKS,
@@ -116,6 +116,7 @@ def create_answer():
     site = site_for(site_key_of(data), writing=True)
     fields = answer_fields(data)
     answer, created = Answer.record(site, fields)
+    outbox.wake()
     # The same key with a different score is a client bug, not a retry.
     if not created and not answer.same_answer_as(fields):
         raise PayloadError("id", "was already used for a different answer", 409)
@@ -141,6 +142,7 @@ def add_follow_up(answer_id):
     if not answer.token_matches(fields["token"], current_app.config["SECRET_KEY"]):
         raise PayloadError("token", "does not belong to this answer", 403)
     answer.add_follow_up(reasons=fields.get("reasons"), comment=fields.get("comment"))
+    outbox.wake()
     return jsonify({"id": answer.key, "class": answer.effort_class})
 
 

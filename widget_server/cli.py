@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from peewee import fn
 from werkzeug.serving import run_simple
 
-from . import create_app, locales, rollups, settings
+from . import create_app, locales, outbox, rollups, settings
 from .assets import DEMO_SITE_KEY
 from .models import AdminUser, Site, SiteSettingError
 from .scales import SCALES
@@ -22,7 +22,7 @@ def main():
 
 def init_app(app):
     """Make the commands part of the app, so `widget-server` and test runners find them."""
-    for command in (site, admin, rollups_group, show_settings, demo):
+    for command in (site, admin, alerts, rollups_group, show_settings, demo):
         app.cli.add_command(command)
 
 
@@ -199,6 +199,19 @@ def admin_add(username, password_stdin):
             fail(str(error))
         user.save()
     click.echo(f"Admin {username!r} can now log in at {current_app.config['PUBLIC_URL']}/admin")
+
+
+@click.group()
+def alerts():
+    """Deliver webhook alerts."""
+
+
+@alerts.command("work")
+@with_appcontext
+def alerts_work():
+    """Deliver queued alerts until stopped, for servers run with ALERT_WORKER=0."""
+    click.echo("Delivering alerts; stop with Ctrl+C.")
+    outbox.Worker(current_app._get_current_object()).run()
 
 
 @click.group("rollups")

@@ -3,6 +3,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import uuid
 from urllib.parse import urlsplit
 
 import peewee
@@ -10,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import locales, rollups
 from .db import JSONField, flask_db
-from .scales import DEFAULT_SCALE, SCALES
+from .scales import DEFAULT_SCALE, DIFFICULT, SCALES
 
 
 def utcnow():
@@ -217,6 +218,7 @@ class Answer(flask_db.Model):
             with cls._meta.database.atomic():
                 answer = cls.create(**row)
                 rollups.count_answer(answer)
+                Delivery.enqueue_for(answer)
                 return answer, True
         except peewee.IntegrityError:
             # Two deliveries of one answer raced; the first one's row stands.
@@ -240,6 +242,8 @@ class Answer(flask_db.Model):
                 self.comment = comment
             self.updated_at = utcnow()
             self.save()
+            # A comment can make an answer meet a rule it did not meet when it was given.
+            Delivery.enqueue_for(self)
 
     def follow_up_token(self, secret_key):
         """Return the token that lets the browser that gave this answer add a follow-up."""
@@ -284,4 +288,77 @@ class AdminUser(flask_db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-ALL_MODELS = (Site, Answer, Impression, AdminUser, *rollups.ROLLUP_MODELS)
+RULES = {
+    "difficult": "difficult answers",
+    "score_at_most": "answers with an ease index of at most N (0 hardest – 100 easiest)",
+    "comment": "answers with a comment",
+    "any": "every answer",
+}
+FORMATS = {"json": "JSON", "slack": "Slack-compatible text"}
+
+
+class Webhook(flask_db.Model):
+    """Where a site's alerts go, and which answers it wants to hear about."""
+
+    site = peewee.ForeignKeyField(Site, backref="webhooks", on_delete="CASCADE")
+    url = peewee.CharField(max_length=2000)
+    # Signs every delivery; the receiver holds a copy, so it is kept as it is and shown once.
+    secret = peewee.CharField(max_length=80)
+    rule = peewee.CharField(max_length=16, default="difficult")
+    threshold = peewee.IntegerField(null=True)
+    touchpoint = peewee.CharField(max_length=40, default="")
+    format = peewee.CharField(max_length=8, default="json")
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    def matches(self, answer):
+        """Tell whether an answer, as it is now, is one this target wants to hear about."""
+        if self.touchpoint and answer.touchpoint != self.touchpoint:
+            return False
+        if self.rule == "difficult":
+            return answer.effort_class == DIFFICULT
+        if self.rule == "score_at_most":
+            return answer.ease <= (self.threshold or 0)
+        if self.rule == "comment":
+            return bool(answer.comment)
+        return self.rule == "any"
+
+    def describe(self):
+        rule = RULES[self.rule].replace("N", str(self.threshold))
+        return f"{rule}{' on ' + self.touchpoint if self.touchpoint else ''}, as {FORMATS[self.format]}"
+
+
+class Delivery(flask_db.Model):
+    """One alert for one target: the outbox row, retried until delivered or given up."""
+
+    webhook = peewee.ForeignKeyField(Webhook, backref="deliveries", on_delete="CASCADE")
+    answer = peewee.ForeignKeyField(Answer, null=True, on_delete="CASCADE")  # none for a test alert
+    # Receivers use it to recognise a retry of an alert they already handled.
+    alert_id = peewee.CharField(max_length=36, unique=True, default=lambda: str(uuid.uuid4()))
+    status = peewee.CharField(max_length=9, default="pending")  # pending, delivered, failed
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = peewee.DateTimeField(default=utcnow)
+    # A worker holds a delivery while it sends it, so two workers never send the same one.
+    claimed_until = peewee.DateTimeField(null=True)
+    last_status = peewee.IntegerField(null=True)
+    last_error = peewee.CharField(max_length=500, default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    delivered_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("status", "next_attempt_at"), False),
+            # One alert per answer and target, however often its rules are checked.
+            (("webhook", "answer"), True),
+        )
+
+    @classmethod
+    def enqueue_for(cls, answer):
+        """Queue an alert for each active target whose rule the answer now meets; call inside
+        the transaction that stored the answer or its follow-up, so none is lost."""
+        for webhook in Webhook.select().where((Webhook.site == answer.site_id) & Webhook.active):
+            if webhook.matches(answer):
+                cls.insert(webhook=webhook, answer=answer, alert_id=str(uuid.uuid4())).on_conflict_ignore().execute()
+
+
+ALL_MODELS = (Site, Answer, Impression, AdminUser, Webhook, Delivery, *rollups.ROLLUP_MODELS)

@@ -60,6 +60,23 @@ SETTINGS = (
         "among the hot spots; fewer are counted but not ranked.",
     ),
     Setting(
+        "ALERT_WORKER",
+        1,
+        "1: each server process delivers queued alerts in the background; 0: only a separate "
+        "`widget-server alerts work` process does.",
+    ),
+    Setting(
+        "ALERT_ALLOWED_NETWORKS",
+        "",
+        "Comma-separated networks (CIDR) that alerts may go to although they are private, "
+        "loopback or link-local, e.g. 10.0.0.0/8 for an internal receiver. Empty: public hosts only.",
+    ),
+    Setting(
+        "ALERT_TIMEOUT_SECONDS",
+        10,
+        "Seconds to wait for a webhook receiver before counting the attempt as failed.",
+    ),
+    Setting(
         "CONFIG_MAX_AGE",
         300,
         "Seconds browsers may cache a site's widget configuration; "

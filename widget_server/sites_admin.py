@@ -3,9 +3,9 @@ and a live preview of the prompt."""
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from peewee import fn
 
-from . import locales
+from . import locales, outbox, webhooks
 from .auth import login_required
-from .models import Site, SiteSettingError
+from .models import FORMATS, RULES, Delivery, Site, SiteSettingError, Webhook
 from .rollups import ScoreCount
 from .scales import SCALES
 
@@ -63,7 +63,72 @@ def edit(key):
         script_tag=site.script_tag(current_app.config["PUBLIC_URL"]),
         texts=text_overrides(site),
         languages=sorted(locales.STRINGS),
+        **alerts_context(site),
     ), 400 if errors else 200
+
+
+def alerts_context(site, webhook_errors=(), webhook_form=None):
+    deliveries = (Delivery.select(Delivery, Webhook).join(Webhook).where(Webhook.site == site)
+                  .order_by(Delivery.id.desc()).limit(20))
+    return {"webhooks": list(site.webhooks.order_by(Webhook.id)), "deliveries": list(deliveries),
+            "rules": RULES, "formats": FORMATS, "webhook_errors": list(webhook_errors),
+            "webhook_form": webhook_form or {}}
+
+
+@bp.post("/<key>/webhooks")
+@login_required
+def add_webhook(key):
+    """Add an alert target; its signing secret is shown this once."""
+    site = Site.get_or_none(Site.key == key) or abort(404)
+    form = request.form
+    try:
+        webhook = webhooks.create_webhook(
+            site, form.get("url", ""), form.get("rule", ""), form.get("threshold"), form.get("touchpoint", "").strip(),
+            form.get("format", "json"), current_app.config["ALERT_ALLOWED_NETWORKS"])
+    except webhooks.WebhookError as error:
+        return render_template(
+            "admin/site.html", site=site, errors=[], scales=SCALES, touchpoints=touchpoints_of(site),
+            script_tag=site.script_tag(current_app.config["PUBLIC_URL"]), texts=text_overrides(site),
+            languages=sorted(locales.STRINGS), **alerts_context(site, [str(error)], form)), 400
+    flash(f"Alerts for {webhook.describe()} go to {webhook.url}. Its signing secret, shown only now: "
+          f"{webhook.secret}")
+    return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
+
+
+def webhook_of(key, webhook_id):
+    webhook = (Webhook.select().join(Site).where((Site.key == key) & (Webhook.id == webhook_id)).first())
+    return webhook or abort(404)
+
+
+@bp.post("/<key>/webhooks/<int:webhook_id>/test")
+@login_required
+def test_webhook(key, webhook_id):
+    """Queue a test alert to a target."""
+    webhooks.enqueue_test(webhook_of(key, webhook_id))
+    outbox.wake()
+    flash("Test alert queued; its delivery shows below within seconds.")
+    return redirect(url_for("sites.edit", key=key, _anchor="deliveries"))
+
+
+@bp.post("/<key>/webhooks/<int:webhook_id>/active")
+@login_required
+def toggle_webhook(key, webhook_id):
+    """Pause or resume a target."""
+    webhook = webhook_of(key, webhook_id)
+    webhook.active = not webhook.active
+    webhook.save()
+    flash(f"Alerts to {webhook.url} {'resumed' if webhook.active else 'paused'}.")
+    return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
+
+
+@bp.post("/<key>/webhooks/<int:webhook_id>/delete")
+@login_required
+def delete_webhook(key, webhook_id):
+    """Remove a target and its delivery history."""
+    webhook = webhook_of(key, webhook_id)
+    webhook.delete_instance(recursive=True)
+    flash(f"Alerts to {webhook.url} removed.")
+    return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
 
 
 @bp.get("/<key>/preview")

@@ -1,0 +1,131 @@
+"""Sending queued alerts, outside every customer's request.
+
+A worker thread in each server process (or `widget-server alerts work` on its own) takes
+due deliveries from the outbox table, claims each one so no other worker sends it too,
+posts it, and records the outcome: delivered, or another attempt later with a growing
+pause, or given up after the last one. The outbox is in the database, so a restart loses
+nothing; a delivery that succeeded but crashed before it was recorded is sent again with
+the same alert id, which receivers use to ignore repeats.
+"""
+import datetime
+import http.client
+import logging
+import threading
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from .db import flask_db
+from .models import Delivery, utcnow
+from .webhooks import ALERT_ID_HEADER, WebhookError, body_bytes, check_target, payload, sign
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait after each failed attempt; after the last one the delivery has failed.
+BACKOFF_SECONDS = (10, 30, 120, 600, 1800, 3600, 3600)
+CLAIM_SECONDS = 60
+POLL_SECONDS = 2
+_wake = threading.Event()
+
+
+def wake():
+    """Tell this process's worker that something was queued, so it need not wait to poll."""
+    _wake.set()
+
+
+def deliver_due(config, limit=20):
+    """Send every delivery that is due and not held by another worker; return how many were tried."""
+    now = utcnow()
+    free = Delivery.claimed_until.is_null() | (Delivery.claimed_until < now)
+    due = (Delivery.select(Delivery.id)
+           .where((Delivery.status == "pending") & (Delivery.next_attempt_at <= now) & free)
+           .order_by(Delivery.next_attempt_at).limit(limit))
+    tried = 0
+    for (delivery_id,) in due.tuples():
+        claim = (Delivery.update(claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS))
+                 .where((Delivery.id == delivery_id) & (Delivery.status == "pending") & free))
+        if claim.execute() == 1:
+            attempt(Delivery.get_by_id(delivery_id), config)
+            tried += 1
+    return tried
+
+
+def attempt(delivery, config):
+    """Post one delivery and record what happened."""
+    webhook = delivery.webhook
+    body = body_bytes(payload(delivery, delivery.answer, webhook.site, config["PUBLIC_URL"]))
+    headers = {"Content-Type": "application/json", "User-Agent": "ces-widget-alerts/1",
+               ALERT_ID_HEADER: delivery.alert_id, **sign(webhook.secret, body)}
+    status, error = None, ""
+    try:
+        # Checked again at every attempt: what a name resolves to can change.
+        check_target(webhook.url, config["ALERT_ALLOWED_NETWORKS"])
+        status = post(webhook.url, body, headers, config["ALERT_TIMEOUT_SECONDS"])
+        if not 200 <= status < 300:
+            error = f"the receiver answered HTTP {status}"
+    except (WebhookError, OSError, http.client.HTTPException) as problem:
+        error = str(problem) or problem.__class__.__name__
+    delivery.attempts += 1
+    delivery.last_status = status
+    delivery.last_error = error[:500]
+    delivery.claimed_until = None
+    if not error:
+        delivery.status = "delivered"
+        delivery.delivered_at = utcnow()
+    elif delivery.attempts > len(BACKOFF_SECONDS):
+        delivery.status = "failed"
+    else:
+        delivery.next_attempt_at = utcnow() + datetime.timedelta(seconds=BACKOFF_SECONDS[delivery.attempts - 1])
+    delivery.save()
+    # The URL may carry a token in its query string; log only where it points.
+    log.info("alert %s to %s: %s", delivery.alert_id, urlsplit(webhook.url).hostname, error or "delivered")
+
+
+def post(url, body, headers, timeout):
+    """POST without following redirects (a redirect could point anywhere); return the status."""
+    parts = urlsplit(url)
+    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    try:
+        connection.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body, headers)
+        response = connection.getresponse()
+        response.read(65536)
+        return response.status
+    finally:
+        connection.close()
+
+
+class Worker:
+    """Delivers alerts in the background of one process, until the process ends."""
+
+    def __init__(self, app):
+        self.app = app
+        self.thread = threading.Thread(target=self.run, name="ces-alerts", daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def run(self):
+        while True:
+            _wake.wait(POLL_SECONDS)
+            _wake.clear()
+            try:
+                with self.app.app_context(), flask_db.database.connection_context():
+                    while deliver_due(self.app.config):
+                        pass
+            except Exception:  # noqa: BLE001 - the worker must outlive a bad moment (database busy, say)
+                log.exception("alert delivery round failed; retrying in %s s", POLL_SECONDS)
+
+
+_started = threading.Lock()
+
+
+def start_worker_once():
+    """Start this process's worker on its first request (not for CLI commands)."""
+    app = current_app._get_current_object()
+    if app.extensions.get("alert_worker") or not app.config["ALERT_WORKER"]:
+        return
+    with _started:
+        if not app.extensions.get("alert_worker"):
+            app.extensions["alert_worker"] = Worker(app).start()

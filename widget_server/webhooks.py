@@ -1,0 +1,129 @@
+"""Alerts: checking webhook targets, the body of an alert, and its signature.
+
+The tables (Webhook, Delivery) are in models.py: an answer that meets a target's rule
+gets a Delivery row in the transaction that stored it, and outbox.py sends it.
+"""
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+import time
+from urllib.parse import urlsplit
+
+from .locales import TOUCHPOINT_NAME
+from .models import FORMATS, RULES, Delivery, Webhook
+
+SIGNATURE_HEADER = "X-CES-Signature"
+TIMESTAMP_HEADER = "X-CES-Timestamp"
+ALERT_ID_HEADER = "X-CES-Alert-Id"
+
+
+class WebhookError(ValueError):
+    """A webhook target that cannot be saved or reached; the message says what to change."""
+
+
+def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", format="json", allowed_networks=()):
+    """Check and store a target; returns it with its freshly generated secret."""
+    check_target(url, allowed_networks)
+    if rule not in RULES:
+        raise WebhookError(f"rule: use one of {', '.join(RULES)}")
+    if rule == "score_at_most":
+        try:
+            threshold = int(threshold)
+        except (TypeError, ValueError):
+            raise WebhookError("threshold: give the highest ease index (0-100) that should alert") from None
+        if not 0 <= threshold <= 100:
+            raise WebhookError("threshold: must be between 0 and 100")
+    else:
+        threshold = None
+    if touchpoint and not TOUCHPOINT_NAME.match(touchpoint):
+        raise WebhookError("touchpoint: 1-40 of a-z, 0-9 and -, or blank for every touchpoint")
+    if format not in FORMATS:
+        raise WebhookError(f"format: use one of {', '.join(FORMATS)}")
+    return Webhook.create(site=site, url=url.strip(), secret="whsec_" + secrets.token_urlsafe(32), rule=rule,
+                          threshold=threshold, touchpoint=touchpoint, format=format)
+
+
+def check_target(url, allowed_networks=()):
+    """Refuse anything but http(s) URLs whose host resolves only to public addresses,
+    unless the server's ALERT_ALLOWED_NETWORKS lets a private one through."""
+    parts = urlsplit(str(url).strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WebhookError("url: use an http:// or https:// URL")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
+    except (OSError, ValueError) as error:
+        raise WebhookError(f"url: {parts.hostname} cannot be resolved ({error})") from None
+    allowed = [ipaddress.ip_network(network, strict=False) for network in allowed_networks]
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if any(ip in network for network in allowed):
+            continue
+        if not ip.is_global or ip.is_multicast:
+            raise WebhookError(
+                f"url: {parts.hostname} resolves to {ip}, a private, loopback or link-local address; "
+                "alerts only go to public hosts unless ALERT_ALLOWED_NETWORKS allows it"
+            )
+    return parts
+
+
+def enqueue_test(webhook):
+    return Delivery.create(webhook=webhook, answer=None)
+
+
+def payload(delivery, answer, site, public_url):
+    """Return the body of an alert: JSON, or Slack-compatible text."""
+    if answer is None:
+        answer_part, event = None, "test"
+        admin_url = f"{public_url}/admin/sites/{site.key}"
+    else:
+        event = f"answer.{answer.effort_class}"
+        admin_url = f"{public_url}/admin/answers?site={site.key}&id={answer.key}"
+        answer_part = {
+            "id": answer.key, "created_at": answer.created_at.isoformat() + "Z", "touchpoint": answer.touchpoint,
+            "ref": answer.ref, "page_url": answer.page_url, "scale": answer.scale, "score": answer.score,
+            "class": answer.effort_class, "ease": answer.ease, "reasons": answer.reasons, "comment": answer.comment,
+            "locale": answer.locale, "customer": answer.customer, "agent": answer.agent,
+            "conversation": answer.conversation, "meta": answer.meta,
+        }
+    webhook = delivery.webhook
+    if webhook.format == "slack":
+        return {"text": slack_text(answer, site, admin_url)}
+    return {
+        "alert_id": delivery.alert_id, "event": event, "rule": webhook.rule, "site": {"key": site.key, "name": site.name},
+        "answer": answer_part, "admin_url": admin_url,
+    }
+
+
+def slack_text(answer, site, admin_url):
+    if answer is None:
+        return f"Test alert from the CES widget for {site.name}. <{admin_url}|Open the site>"
+    where = " · ".join(part for part in (answer.touchpoint, answer.ref, answer.agent and f"agent {answer.agent}",
+                                         answer.customer and f"customer {answer.customer}") if part)
+    comment = f'\n> {answer.comment}' if answer.comment else ""
+    return (f"{answer.effort_class.capitalize()} answer on {site.name}: {answer.score} on {answer.scale} "
+            f"({where}){comment}\n<{admin_url}|Open in the admin>")
+
+
+def sign(secret, body, timestamp=None):
+    """Return the headers that let a receiver check a body came from us, and recently."""
+    timestamp = str(int(timestamp if timestamp is not None else time.time()))
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: f"v1={digest}"}
+
+
+def verify(secret, body, headers, tolerance_seconds=300, now=None):
+    """What a receiver does (README): recompute the signature, and refuse old timestamps."""
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
+    if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > tolerance_seconds:
+        return False
+    expected = sign(secret, body, int(timestamp))[SIGNATURE_HEADER]
+    return hmac.compare_digest(expected, headers.get(SIGNATURE_HEADER, ""))
+
+
+def body_bytes(document):
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
