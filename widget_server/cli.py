@@ -15,14 +15,30 @@ from .models import AdminUser, Site, SiteSettingError
 from .scales import SCALES
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, add_default_commands=False)
 def main():
     """Customer Effort Score widget server."""
 
 
+def serve(app, host, port):
+    """Serve the app with its alert worker running from the start, so alerts queued before
+    a restart go out without waiting for the first request."""
+    outbox.start_worker_once(app)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def run(host, port):
+    """Serve the app (a development server; use gunicorn in production, see the README)."""
+    serve(current_app._get_current_object(), host, port)
+
+
 def init_app(app):
     """Make the commands part of the app, so `widget-server` and test runners find them."""
-    for command in (site, admin, alerts, rollups_group, show_settings, demo):
+    for command in (run, site, admin, alerts, rollups_group, show_settings, demo):
         app.cli.add_command(command)
 
 
@@ -260,7 +276,7 @@ def demo(host, port):
     click.echo(f"Admin pages:      {base}/admin")
     if not has_admin:
         click.echo("No admin yet: in another terminal run `widget-server admin add YOUR-NAME`.")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    serve(app, host, port)
 
 if __name__ == "__main__":
     main()

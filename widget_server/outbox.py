@@ -121,9 +121,10 @@ class Worker:
 _started = threading.Lock()
 
 
-def start_worker_once():
-    """Start this process's worker on its first request (not for CLI commands)."""
-    app = current_app._get_current_object()
+def start_worker_once(app=None):
+    """Start this process's worker: when a server starts, or on its first request (not for
+    other CLI commands, and after any fork, so it suits gunicorn's workers)."""
+    app = app or current_app._get_current_object()
     if app.extensions.get("alert_worker") or not app.config["ALERT_WORKER"]:
         return
     with _started:

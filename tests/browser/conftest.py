@@ -2,12 +2,7 @@
 process, and host pages served from another origin, the way customers meet the widget."""
 import html
 import os
-import socket
-import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -15,9 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from widget_server import create_app
-from widget_server.db import flask_db
-from widget_server.models import Site
+from ..live import LiveServer, free_port, wait_for_port  # noqa: F401 - tests import them from here
 
 CHROMIUM = os.environ.get("CES_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium keeps calling Google services this machine cannot reach.
@@ -34,25 +27,6 @@ PAGES = Path(__file__).parent / "pages"
 ARTIFACTS = Path(__file__).parent.parent.parent / "test-artifacts"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port, process, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {process.stdout.read()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"server did not listen on {port} within {timeout}s")
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -61,72 +35,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-class LiveServer:
-    """The app in its own process, as `widget-server run` serves it."""
-
-    def __init__(self, tmp_path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.db_path = tmp_path / "live.sqlite3"
-        self.env = dict(
-            os.environ,
-            DATABASE_URL=f"sqlite:///{self.db_path}",
-            INSTANCE_PATH=str(tmp_path / "instance"),
-            SECRET_KEY="browser-test-secret",
-            PUBLIC_URL=self.url,
-        )
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "widget_server.cli", "run", "--port", str(self.port)],
-            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        wait_for_port(self.port, self.process)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def add_site(self, origins, **settings):
-        """Create a site in the server's database and return its key."""
-        return self.in_app(lambda: Site.create_with_key("Browser test", origins, **settings).key)
-
-    def in_app(self, work):
-        """Run `work` against the server's database, from this process."""
-        app = create_app({key: self.env[key] for key in ("DATABASE_URL", "INSTANCE_PATH", "SECRET_KEY")})
-        try:
-            with app.app_context():
-                return work()
-        finally:
-            flask_db.database.close()
-
-    def answers(self, site_key, where="1", count=1):
-        """Wait for and return a site's answers matching `where` (the server writes async)."""
-        return self.wait_for_rows(
-            f"SELECT * FROM answer WHERE site_id = (SELECT id FROM site WHERE key = ?) AND {where} ORDER BY id",
-            site_key, count=count)
-
-    def impressions(self, site_key, count=1):
-        return self.wait_for_rows(
-            "SELECT * FROM impression WHERE site_id = (SELECT id FROM site WHERE key = ?) ORDER BY id",
-            site_key, count=count)
-
-    def rows(self, sql, *params):
-        with sqlite3.connect(self.db_path) as connection:
-            connection.row_factory = sqlite3.Row
-            return [dict(row) for row in connection.execute(sql, params)]
-
-    def wait_for_rows(self, sql, *params, count=1, timeout=10):
-        """Poll until the query returns `count` rows; the widget writes asynchronously."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.rows(sql, *params)
-            if len(found) >= count or time.monotonic() > deadline:
-                return found
-            time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
