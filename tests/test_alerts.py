@@ -174,3 +174,18 @@ def test_answering_never_waits_for_the_receiver(app, client, site):
     assert (datetime.datetime.now() - started).total_seconds() < 2
     assert Delivery.get().attempts == 0  # queued, not sent in the request
     assert Answer.select().count() == 1
+
+
+def test_the_alerts_admin_link_opens_that_answer(app, client, site, receiver, admin):
+    from .test_admin import login
+
+    webhooks.create_webhook(site, receiver.url, allowed_networks=LOOPBACK)
+    answer(client, site, 1, key="first", comment="the one")
+    answer(client, site, 1, key="second", comment="another")
+    outbox.deliver_due(app.config)
+    link = json.loads(receiver.received[0][2])["admin_url"].removeprefix("http://127.0.0.1:5000")
+
+    login(client)
+    page = client.get(link).text
+
+    assert "the one" in page and "another" not in page

@@ -145,6 +145,12 @@ def answers():
     place = request.args.get("place", "")
     if place:
         query = reports.at_place(query, place)
+    answer_key = request.args.get("id", "")
+    if answer_key:
+        # An alert's link: that one answer, whenever it was given.
+        query = Answer.select().where(Answer.key == answer_key)
+        if selection.site:
+            query = query.where(Answer.site == selection.site.id)
     effort_class = request.args.get("class", "")
     if effort_class in EFFORT_CLASSES:
         query = query.where(Answer.effort_class == effort_class)
@@ -155,7 +161,7 @@ def answers():
         query = query.where(Answer.id < before)
     page = list(query.order_by(Answer.id.desc()).limit(PAGE_SIZE + 1))
     older = page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None
-    narrowed = {"place": place, "class": effort_class, "with": request.args.get("with", "")}
+    narrowed = {"place": place, "class": effort_class, "with": request.args.get("with", ""), "id": answer_key}
     return render_template(
         "admin/answers.html",
         selection=selection,
