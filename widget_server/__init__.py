@@ -53,7 +53,7 @@ def create_app(test_config=None):
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import admin, api, assets, auth, cli, outbox, preview, sites_admin
+    from . import admin, api, assets, auth, cli, export, outbox, preview, sites_admin
 
     app.before_request(outbox.start_worker_once)
 
@@ -68,6 +68,7 @@ def create_app(test_config=None):
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(sites_admin.bp)
+    app.register_blueprint(export.bp)
     app.register_blueprint(assets.bp)
     register_error_handlers(app)
     cli.init_app(app)

@@ -141,21 +141,9 @@ def hot_spot():
 def answers():
     """List answers newest first, narrowed like the summary, fifty to a page."""
     selection = Selection(request.args)
-    query = reports.answers_in(selection.filters)
-    place = request.args.get("place", "")
-    if place:
-        query = reports.at_place(query, place)
-    answer_key = request.args.get("id", "")
-    if answer_key:
-        # An alert's link: that one answer, whenever it was given.
-        query = Answer.select().where(Answer.key == answer_key)
-        if selection.site:
-            query = query.where(Answer.site == selection.site.id)
+    query = narrowed_answers(selection, request.args)
+    place, answer_key = request.args.get("place", ""), request.args.get("id", "")
     effort_class = request.args.get("class", "")
-    if effort_class in EFFORT_CLASSES:
-        query = query.where(Answer.effort_class == effort_class)
-    if request.args.get("with") == "comment":
-        query = query.where(Answer.comment != "")
     before = request.args.get("before", type=int)
     if before:
         query = query.where(Answer.id < before)
@@ -172,6 +160,24 @@ def answers():
         site_names=selection.site_names(),
         reason_labels=reason_labels(),
     )
+
+
+def narrowed_answers(selection, args):
+    """The answers the shared filters select, narrowed further by place, class, a comment
+    or one answer's id (as an alert links to it); for the answers page and the export."""
+    query = reports.answers_in(selection.filters)
+    if args.get("place"):
+        query = reports.at_place(query, args["place"])
+    if args.get("id"):
+        # An alert's link: that one answer, whenever it was given.
+        query = Answer.select().where(Answer.key == args["id"])
+        if selection.site:
+            query = query.where(Answer.site == selection.site.id)
+    if args.get("class") in EFFORT_CLASSES:
+        query = query.where(Answer.effort_class == args["class"])
+    if args.get("with") == "comment":
+        query = query.where(Answer.comment != "")
+    return query
 
 
 def reason_labels():
