@@ -53,18 +53,20 @@ def create_app(test_config=None):
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import admin, api, assets, auth, cli, export, outbox, preview, sites_admin
+    from . import admin, api, assets, auth, cli, export, outbox, preview, read_api, sites_admin
 
     app.before_request(outbox.start_worker_once)
 
     csrf.exempt(api.bp)
     csrf.exempt(preview.bp)
+    csrf.exempt(read_api.bp)
     # The per-site allow list is enforced by api.site_for; flask-cors speaks the protocol
     # (preflights, Vary: Origin) and lets the browser read answers, refusals included, so a
     # web team sees in the console why a page was refused.
     CORS(app, resources={r"/api/*": {"origins": r".*", "max_age": 86400}})
     app.register_blueprint(api.bp)
     app.register_blueprint(preview.bp)
+    app.register_blueprint(read_api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(sites_admin.bp)

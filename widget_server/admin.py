@@ -141,7 +141,7 @@ def hot_spot():
 def answers():
     """List answers newest first, narrowed like the summary, fifty to a page."""
     selection = Selection(request.args)
-    query = narrowed_answers(selection, request.args)
+    query = narrowed_answers(selection.filters, request.args)
     place, answer_key = request.args.get("place", ""), request.args.get("id", "")
     effort_class = request.args.get("class", "")
     before = request.args.get("before", type=int)
@@ -162,17 +162,17 @@ def answers():
     )
 
 
-def narrowed_answers(selection, args):
+def narrowed_answers(filters, args):
     """The answers the shared filters select, narrowed further by place, class, a comment
-    or one answer's id (as an alert links to it); for the answers page and the export."""
-    query = reports.answers_in(selection.filters)
+    or one answer's id (as an alert links to it); for the answers page, export and API."""
+    query = reports.answers_in(filters)
     if args.get("place"):
         query = reports.at_place(query, args["place"])
     if args.get("id"):
         # An alert's link: that one answer, whenever it was given.
         query = Answer.select().where(Answer.key == args["id"])
-        if selection.site:
-            query = query.where(Answer.site == selection.site.id)
+        if filters.site_id is not None:
+            query = query.where(Answer.site == filters.site_id)
     if args.get("class") in EFFORT_CLASSES:
         query = query.where(Answer.effort_class == args["class"])
     if args.get("with") == "comment":

@@ -36,6 +36,12 @@ def widget_js():
     return response.make_conditional(request)
 
 
+@bp.get("/api/v1/openapi.json")
+def openapi():
+    """Describe the public and read APIs (OpenAPI 3.1)."""
+    return current_app.send_static_file("openapi.json")
+
+
 @bp.get("/demo")
 def demo_page():
     """Show a sample help centre with all three touchpoints wired to the demo site."""

@@ -78,7 +78,7 @@ def answers(format):
     if format not in FORMATS:
         return "Export as answers.csv or answers.jsonl.", 404
     selection = Selection(request.args)
-    query = narrowed_answers(selection, request.args).order_by(Answer.id)
+    query = narrowed_answers(selection.filters, request.args).order_by(Answer.id)
     lines, mimetype = FORMATS[format]
     name = f"ces-answers-{selection.start.isoformat()}-{selection.end.isoformat()}.{format}"
     response = Response(stream_with_context(lines(query, selection.site_keys())), mimetype=mimetype)

@@ -288,6 +288,32 @@ class AdminUser(flask_db.Model):
         return check_password_hash(self.password_hash, password)
 
 
+class ApiToken(flask_db.Model):
+    """A read API token of one site; only its hash is kept, the token itself is shown once."""
+
+    site = peewee.ForeignKeyField(Site, backref="api_tokens", on_delete="CASCADE")
+    name = peewee.CharField(max_length=100)
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    prefix = peewee.CharField(max_length=12)  # enough to tell tokens apart in the admin
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_used_at = peewee.DateTimeField(null=True)
+    revoked_at = peewee.DateTimeField(null=True)
+
+    @staticmethod
+    def hash(token):
+        # Tokens are 256 random bits: a fast hash is enough, no password stretching needed.
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, site, name):
+        """Create a token; return (row, the token itself, which is not stored)."""
+        name = name.strip()
+        if not 0 < len(name) <= 100:
+            raise SiteSettingError("name: give the token a name of up to 100 characters, e.g. 'warehouse sync'")
+        token = "ces_" + secrets.token_urlsafe(32)
+        return cls.create(site=site, name=name, token_hash=cls.hash(token), prefix=token[:12]), token
+
+
 RULES = {
     "difficult": "difficult answers",
     "score_at_most": "answers with an ease index of at most N (0 hardest – 100 easiest)",
@@ -361,4 +387,4 @@ class Delivery(flask_db.Model):
                 cls.insert(webhook=webhook, answer=answer, alert_id=str(uuid.uuid4())).on_conflict_ignore().execute()
 
 
-ALL_MODELS = (Site, Answer, Impression, AdminUser, Webhook, Delivery, *rollups.ROLLUP_MODELS)
+ALL_MODELS = (Site, Answer, Impression, AdminUser, ApiToken, Webhook, Delivery, *rollups.ROLLUP_MODELS)

@@ -5,7 +5,7 @@ from peewee import fn
 
 from . import locales, outbox, webhooks
 from .auth import login_required
-from .models import FORMATS, RULES, Delivery, Site, SiteSettingError, Webhook
+from .models import FORMATS, RULES, ApiToken, Delivery, Site, SiteSettingError, Webhook, utcnow
 from .rollups import ScoreCount
 from .scales import SCALES
 
@@ -71,6 +71,7 @@ def alerts_context(site, webhook_errors=(), webhook_form=None):
     deliveries = (Delivery.select(Delivery, Webhook).join(Webhook).where(Webhook.site == site)
                   .order_by(Delivery.id.desc()).limit(20))
     return {"webhooks": list(site.webhooks.order_by(Webhook.id)), "deliveries": list(deliveries),
+            "api_tokens": list(site.api_tokens.order_by(ApiToken.id)),
             "rules": RULES, "formats": FORMATS, "webhook_errors": list(webhook_errors),
             "webhook_form": webhook_form or {}}
 
@@ -93,6 +94,31 @@ def add_webhook(key):
     flash(f"Alerts for {webhook.describe()} go to {webhook.url}. Its signing secret, shown only now: "
           f"{webhook.secret}")
     return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
+
+
+@bp.post("/<key>/tokens")
+@login_required
+def issue_token(key):
+    """Create a read API token; it is shown this once and only its hash is kept."""
+    site = Site.get_or_none(Site.key == key) or abort(404)
+    try:
+        row, token = ApiToken.issue(site, request.form.get("name", ""))
+    except SiteSettingError as error:
+        flash(str(error))
+    else:
+        flash(f"API token '{row.name}', shown only now: {token}")
+    return redirect(url_for("sites.edit", key=key, _anchor="api-tokens"))
+
+
+@bp.post("/<key>/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(key, token_id):
+    """Revoke a read API token at once."""
+    token = ApiToken.select().join(Site).where((Site.key == key) & (ApiToken.id == token_id)).first() or abort(404)
+    token.revoked_at = token.revoked_at or utcnow()
+    token.save()
+    flash(f"API token '{token.name}' revoked.")
+    return redirect(url_for("sites.edit", key=key, _anchor="api-tokens"))
 
 
 def webhook_of(key, webhook_id):

@@ -1,0 +1,136 @@
+"""The read-only API: a site's answers and summary figures, for analysts' own tools.
+
+Every request carries `Authorization: Bearer TOKEN`, a token of that site created on its
+admin page. Answers come oldest first in pages, each with the cursor of the next.
+"""
+import base64
+import binascii
+import datetime
+
+from flask import Blueprint, jsonify, request
+
+from . import locales, reports
+from .admin import EARLIEST, EFFORT_CLASSES, LATEST, narrowed_answers
+from .export import record
+from .models import Answer, ApiToken, Site, utcnow
+from .payloads import PayloadError
+from .scales import SCALES
+
+bp = Blueprint("read_api", __name__, url_prefix="/api/v1/sites/<key>")
+
+DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
+
+
+def authorised_site(key):
+    """Return the site when the request's token is a live token of it; else refuse."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise PayloadError("Authorization", "send 'Bearer TOKEN'; create a token on the site's admin page", 401)
+    found = ApiToken.get_or_none(ApiToken.token_hash == ApiToken.hash(token.strip()))
+    # Unknown or revoked: the same answer, so a guess learns nothing.
+    if found is None or found.revoked_at is not None:
+        raise PayloadError("Authorization", "unknown or revoked token", 401)
+    site = Site.get_or_none(Site.key == key)
+    if site is None or found.site_id != site.id:
+        raise PayloadError("Authorization", "this token is not for this site", 403)
+    if found.last_used_at is None or utcnow() - found.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == found.id).execute()
+    return site
+
+
+def filters_for(site, args):
+    """The summary's filters from the query string; a bad one is a 400 naming it."""
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    dates = {}
+    for name, default in (("to", today), ("from", None)):
+        value = args.get(name, "")
+        try:
+            dates[name] = datetime.date.fromisoformat(value) if value else default
+        except ValueError:
+            raise PayloadError(name, "use a date like 2026-01-31") from None
+        if dates[name] is not None and not EARLIEST <= dates[name] <= LATEST:
+            raise PayloadError(name, f"must be between {EARLIEST} and {LATEST}")
+    start = dates["from"] or dates["to"] - datetime.timedelta(days=29)
+    if start > dates["to"]:
+        raise PayloadError("from", "is after 'to'")
+    touchpoint = args.get("touchpoint", "")
+    if touchpoint and not locales.TOUCHPOINT_NAME.match(touchpoint):
+        raise PayloadError("touchpoint", "must be 1-40 of a-z, 0-9 and -")
+    if args.get("class") and args["class"] not in EFFORT_CLASSES:
+        raise PayloadError("class", f"must be one of {', '.join(EFFORT_CLASSES)}")
+    return reports.Filters(start, dates["to"], site.id, touchpoint or None)
+
+
+def decode_cursor(cursor):
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise PayloadError("cursor", "is not a cursor this API gave out") from None
+
+
+def encode_cursor(answer_id):
+    return base64.urlsafe_b64encode(str(answer_id).encode()).decode().rstrip("=")
+
+
+@bp.get("/answers")
+def answers(key):
+    """Return a page of a site's answers, oldest first, narrowed like the summary."""
+    site = authorised_site(key)
+    filters = filters_for(site, request.args)
+    limit = request.args.get("limit", DEFAULT_LIMIT, type=int)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise PayloadError("limit", f"must be from 1 to {MAX_LIMIT}")
+    query = narrowed_answers(filters, request.args).order_by(Answer.id)
+    if request.args.get("cursor"):
+        query = query.where(Answer.id > decode_cursor(request.args["cursor"]))
+    page = list(query.limit(limit + 1))
+    more = len(page) > limit
+    page = page[:limit]
+    return jsonify({
+        "answers": [record(answer, {site.id: site.key}) for answer in page],
+        "next_cursor": encode_cursor(page[-1].id) if more else None,
+    })
+
+
+@bp.get("/summary")
+def summary(key):
+    """Return the summary page's figures for the filters."""
+    site = authorised_site(key)
+    filters = filters_for(site, request.args)
+    figures, metrics = reports.headline(filters)
+    hot_spots, unranked = reports.hot_spots(filters, minimum_answers=request.args.get("min_answers", 10, type=int))
+    weekly, points = reports.trend(filters)
+    return jsonify({
+        "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint},
+        "headline": {metric_key(metric.label): {"value": metric.value, "previous": metric.previous,
+                                                "change": metric.change, "within_noise": metric.noise}
+                     for metric in metrics},
+        "by_touchpoint": {touchpoint: figures_json(each) for touchpoint, each in reports.by_touchpoint(filters)},
+        "hot_spots": [{"place": place.name, "touchpoint": place.touchpoint, "answers": place.answers,
+                       "difficult_percent": place.difficult_percent,
+                       "difficult_interval": list(place.difficult_interval), "ease_index": place.ease_index,
+                       "reasons": dict(place.reasons)} for place in hot_spots],
+        "hot_spots_unranked": unranked,
+        "drivers": [{"reason": reason, "answers": count, "percent_of_difficult": percent}
+                    for reason, count, percent in reports.drivers(filters, figures.difficult)],
+        "trend": {"bucket": "week" if weekly else "day",
+                  "points": [{"start": point.start.isoformat(), "answers": point.answers,
+                              "ease_index": point.ease_index, "difficult_percent": point.difficult_percent}
+                             for point in points]},
+    })
+
+
+def metric_key(label):
+    """'Mean score (Effort, 5 points (lower is better))' -> 'mean_score_effort5' and so on."""
+    if label.startswith("Mean score"):
+        scale = next(scale for scale in SCALES.values() if scale.title in label)
+        return f"mean_score_{scale.name}"
+    return label.lower().replace(" ", "_")
+
+
+def figures_json(figures):
+    return {"answers": figures.answers, "impressions": figures.impressions, "response_rate": figures.response_rate,
+            "ease_index": figures.ease_index, "easy_percent": figures.easy_percent,
+            "difficult_percent": figures.difficult_percent, "net_ease": figures.net_ease,
+            "mean_scores": figures.mean_scores()}
