@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from peewee import fn
 from werkzeug.serving import run_simple
 
-from . import create_app, locales, outbox, rollups, settings
+from . import create_app, locales, outbox, retention, rollups, settings
 from .assets import DEMO_SITE_KEY
 from .models import AdminUser, Site, SiteSettingError
 from .scales import SCALES
@@ -38,7 +38,7 @@ def run(host, port):
 
 def init_app(app):
     """Make the commands part of the app, so `widget-server` and test runners find them."""
-    for command in (run, site, admin, alerts, rollups_group, show_settings, demo):
+    for command in (run, site, admin, answers, alerts, rollups_group, show_settings, demo):
         app.cli.add_command(command)
 
 
@@ -215,6 +215,35 @@ def admin_add(username, password_stdin):
             fail(str(error))
         user.save()
     click.echo(f"Admin {username!r} can now log in at {current_app.config['PUBLIC_URL']}/admin")
+
+
+@click.group()
+def answers():
+    """Delete answers: a customer's, or those past their site's retention period."""
+
+
+@answers.command("delete")
+@click.option("--customer", required=True, help="The customer id whose answers to delete.")
+@click.option("--site", "site_key", help="Only on this site (default: every site).")
+@with_appcontext
+def answers_delete(customer, site_key):
+    """Delete every answer carrying a customer id (a privacy request)."""
+    with Site._meta.database.connection_context():
+        only = site_or_fail(site_key) if site_key else None
+        try:
+            deleted = retention.delete_customer(customer, only)
+        except ValueError as error:
+            fail(str(error))
+    click.echo(f"Deleted {deleted} answers of that customer.")
+
+
+@answers.command("purge")
+@with_appcontext
+def answers_purge():
+    """Delete answers past their site's retention period now (servers also do it hourly)."""
+    with Site._meta.database.connection_context():
+        purged = retention.purge_expired()
+    click.echo(f"Purged {purged} answers past their retention period.")
 
 
 @click.group()

@@ -37,6 +37,8 @@ class Site(flask_db.Model):
     auto_scroll_percent = peewee.IntegerField(default=50)
     # {language or "*": {string key: text}}, see locales.strings_for.
     texts = JSONField(default=dict)
+    # Answers older than this many days are purged; none: kept until deleted.
+    retention_days = peewee.IntegerField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
 
     @classmethod
@@ -160,7 +162,14 @@ def _short_text(name):
     return check
 
 
+def _retention_days(value):
+    if value in (None, ""):
+        return None
+    return _whole_number("retention_days", 1, 36500)(value)
+
+
 SITE_SETTING_CHECKS = {
+    "retention_days": _retention_days,
     "name": _short_text("name"),
     "company": _short_text("company"),
     "scale": _scale_name,

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from . import retention
 from .db import flask_db
 from .models import Delivery, utcnow
 from .webhooks import ALERT_ID_HEADER, WebhookError, body_bytes, check_target, payload, sign
@@ -95,12 +96,17 @@ def post(url, body, headers, timeout):
         connection.close()
 
 
+PURGE_EVERY = datetime.timedelta(hours=1)
+
+
 class Worker:
-    """Delivers alerts in the background of one process, until the process ends."""
+    """Delivers alerts, and hourly purges answers past retention, in the background of one
+    process until the process ends."""
 
     def __init__(self, app):
         self.app = app
         self.thread = threading.Thread(target=self.run, name="ces-alerts", daemon=True)
+        self.purged_at = None
 
     def start(self):
         self.thread.start()
@@ -114,6 +120,9 @@ class Worker:
                 with self.app.app_context(), flask_db.database.connection_context():
                     while deliver_due(self.app.config):
                         pass
+                    if self.purged_at is None or utcnow() - self.purged_at > PURGE_EVERY:
+                        self.purged_at = utcnow()
+                        retention.purge_expired()
             except Exception:  # noqa: BLE001 - the worker must outlive a bad moment (database busy, say)
                 log.exception("alert delivery round failed; retrying in %s s", POLL_SECONDS)
 

@@ -99,21 +99,22 @@ def bump(model, keys, **increments):
     model.insert(**keys, **increments).on_conflict(conflict_target=target, update=update).execute()
 
 
-def count_answer(answer):
-    """Count a new answer; call inside the transaction that stored it."""
+def count_answer(answer, sign=+1):
+    """Count a new answer (sign -1: one being deleted); call inside the transaction that
+    stores or deletes it."""
     day = answer.created_at.date()
     base = {"site_id": answer.site_id, "day": day, "touchpoint": answer.touchpoint}
-    bump(ScoreCount, dict(base, scale=answer.scale, score=answer.score), answers=1)
+    bump(ScoreCount, dict(base, scale=answer.scale, score=answer.score), answers=sign)
     for kind, name in groups_of(answer):
         bump(
             GroupCount,
             dict(base, kind=kind, name=name),
-            answers=1,
-            easy=int(answer.effort_class == EASY),
-            difficult=int(answer.effort_class == DIFFICULT),
-            ease_sum=answer.ease,
+            answers=sign,
+            easy=sign * int(answer.effort_class == EASY),
+            difficult=sign * int(answer.effort_class == DIFFICULT),
+            ease_sum=sign * answer.ease,
         )
-    count_reasons(answer, answer.reasons, +1)
+    count_reasons(answer, answer.reasons, sign)
 
 
 def count_reasons(answer, reasons, sign):
@@ -132,6 +133,12 @@ def count_impression(impression):
         {"site_id": impression.site_id, "day": impression.created_at.date(), "touchpoint": impression.touchpoint},
         impressions=1,
     )
+
+
+def forget_days_before(site_id, day):
+    """Drop every count of a site's days before `day`, whose answers are all being purged."""
+    for model in ROLLUP_MODELS:
+        model.delete().where((model.site_id == site_id) & (model.day < day)).execute()
 
 
 def rebuild():

@@ -3,7 +3,7 @@ and a live preview of the prompt."""
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from peewee import fn
 
-from . import locales, outbox, webhooks
+from . import locales, outbox, retention, webhooks
 from .auth import login_required
 from .models import FORMATS, RULES, ApiToken, Delivery, Site, SiteSettingError, Webhook, utcnow
 from .rollups import ScoreCount
@@ -11,7 +11,7 @@ from .scales import SCALES
 
 bp = Blueprint("sites", __name__, url_prefix="/admin/sites")
 
-NUMBER_FIELDS = ("cooldown_days", "sample_percent", "auto_delay_seconds", "auto_scroll_percent")
+NUMBER_FIELDS = ("cooldown_days", "sample_percent", "auto_delay_seconds", "auto_scroll_percent", "retention_days")
 
 
 @bp.get("/")
@@ -22,6 +22,21 @@ def index():
     totals = ScoreCount.select(ScoreCount.site_id, fn.SUM(ScoreCount.answers)).group_by(ScoreCount.site_id)
     counts = {site_id: int(total) for site_id, total in totals.tuples()}
     return render_template("admin/sites.html", sites=sites, counts=counts, errors=[], form={})
+
+
+@bp.post("/privacy")
+@login_required
+def delete_customer():
+    """Delete every answer of a customer id, on every site (a privacy request)."""
+    customer = request.form.get("customer", "")
+    if request.form.get("confirm") != "yes":
+        flash("Nothing deleted: tick the box to confirm.")
+    else:
+        try:
+            flash(f"Deleted {retention.delete_customer(customer)} answers of customer {customer.strip()!r}.")
+        except ValueError as error:
+            flash(str(error))
+    return redirect(url_for("sites.index", _anchor="privacy"))
 
 
 @bp.post("/")
@@ -195,7 +210,7 @@ def settings_from(form):
         "scale": form.get("scale", ""),
     }
     for name in NUMBER_FIELDS:
-        settings[name] = form.get(name, "")
+        settings[name] = form.get(name, "").strip()
     touchpoint_scales = {}
     for touchpoint in locales.BUILT_IN_TOUCHPOINTS:
         if form.get(f"scale.{touchpoint}"):

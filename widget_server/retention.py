@@ -1,0 +1,38 @@
+"""Deleting answers: all of one customer's (a privacy request), and a site's answers past
+its retention period. The summary's counts are kept exact either way."""
+import datetime
+
+from .db import flask_db
+from .models import Answer, Impression, Site, utcnow
+from .rollups import count_answer, forget_days_before
+
+def delete_customer(customer, site=None):
+    """Delete every answer carrying this customer id (on one site, or all); return how many."""
+    customer = customer.strip()
+    if not customer:
+        raise ValueError("customer: give the customer id whose answers to delete")
+    query = Answer.select().where(Answer.customer == customer)
+    if site is not None:
+        query = query.where(Answer.site == site)
+    deleted = 0
+    with flask_db.database.atomic():
+        for answer in list(query):
+            count_answer(answer, -1)
+            answer.delete_instance()  # its queued alerts go with it (ON DELETE CASCADE)
+            deleted += 1
+    return deleted
+
+
+def purge_expired(now=None):
+    """Delete, per site with a retention period, the answers and impressions of whole days
+    older than it; return how many answers went."""
+    today = (now or utcnow()).date()
+    purged = 0
+    for site in Site.select().where(Site.retention_days.is_null(False)):
+        first_kept_day = today - datetime.timedelta(days=site.retention_days)
+        cutoff = datetime.datetime.combine(first_kept_day, datetime.time())
+        with flask_db.database.atomic():
+            purged += Answer.delete().where((Answer.site == site) & (Answer.created_at < cutoff)).execute()
+            Impression.delete().where((Impression.site == site) & (Impression.created_at < cutoff)).execute()
+            forget_days_before(site.id, first_kept_day)
+    return purged
