@@ -111,3 +111,11 @@ def test_a_database_from_before_retention_gets_the_column(tmp_path):
     with app.app_context():
         assert Site.get().name == "Older" and Site.get().retention_days is None
     flask_db.database.close()
+
+
+def test_sites_page_title_is_plain_text(app, client, admin):
+    login(client)
+
+    title = re.search(r"<title>(.*?)</title>", client.get("/admin/sites/").text, re.S).group(1)
+
+    assert title == "Sites · CES widget"
