@@ -1,11 +1,12 @@
 """Webhook alerts: rules, payload, signature, retries and refusals, against a real receiver."""
 import datetime
 import json
+import re
 
 import pytest
 
 from widget_server import outbox, webhooks
-from widget_server.models import Answer, Delivery, utcnow
+from widget_server.models import Answer, Delivery, Webhook, utcnow
 
 from .conftest import ORIGIN
 from .receiver import Receiver
@@ -189,3 +190,31 @@ def test_the_alerts_admin_link_opens_that_answer(app, client, site, receiver, ad
     page = client.get(link).text
 
     assert "the one" in page and "another" not in page
+
+
+def test_alert_targets_are_managed_in_the_admin(app, client, site, admin, receiver):
+    from .test_admin import login
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    login(client)
+    page = f"/admin/sites/{site.key}"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page).text).group(1)
+
+    refused = client.post(f"{page}/webhooks", data={"csrf_token": csrf, "url": "http://10.0.0.5/hook", "rule": "difficult"})
+    client.post(f"{page}/webhooks", data={"csrf_token": csrf, "url": receiver.url, "rule": "score_at_most",
+                                          "threshold": "25", "format": "slack"})
+    shown = client.get(page).text
+    hook = Webhook.get()
+    client.post(f"{page}/webhooks/{hook.id}/test", data={"csrf_token": csrf})
+    outbox.deliver_due(app.config)
+    delivered = client.get(page).text
+    client.post(f"{page}/webhooks/{hook.id}/active", data={"csrf_token": csrf})
+    paused = Webhook.get_by_id(hook.id).active
+    client.post(f"{page}/webhooks/{hook.id}/delete", data={"csrf_token": csrf})
+
+    assert refused.status_code == 400 and "private" in refused.text
+    assert hook.secret in shown and hook.secret not in client.get(page).text
+    assert (hook.rule, hook.threshold, hook.format) == ("score_at_most", 25, "slack")
+    assert "Test alert" in json.loads(receiver.received[0][2])["text"]
+    assert "status-delivered" in delivered
+    assert paused is False and Webhook.select().count() == 0 and Delivery.select().count() == 0
