@@ -44,6 +44,8 @@ class LiveServer:
             INSTANCE_PATH=str(tmp_path / "instance"),
             SECRET_KEY="browser-test-secret",
             PUBLIC_URL=self.url,
+            # Every test page comes from 127.0.0.1: one "client" doing a whole module's work.
+            RATE_LIMIT_PER_CLIENT="100000 per minute",
             **settings,
         )
         self.process = None

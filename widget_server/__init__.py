@@ -12,7 +12,7 @@ from flask_cors import CORS
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from . import db, settings
+from . import db, limits, settings
 from .payloads import PayloadError
 
 PACKAGE = Path(__file__).parent
@@ -50,8 +50,12 @@ def create_app(test_config=None):
     )
 
     app.config["ALERT_ALLOWED_NETWORKS"] = allowed_networks(app.config["ALERT_ALLOWED_NETWORKS"])
+    # A ceiling for every body, before any view or limiter reads one; the public API's own
+    # cap (MAX_PAYLOAD_BYTES) is lower.
+    app.config.setdefault("MAX_CONTENT_LENGTH", 256 * 1024)
     db.init_app(app)
     csrf.init_app(app)
+    limits.init_app(app)
 
     from . import admin, api, assets, auth, cli, export, outbox, preview, read_api, sites_admin
 

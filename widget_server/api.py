@@ -7,6 +7,7 @@ preflight, every write checks the Origin header against the site's allow list it
 from flask import Blueprint, current_app, jsonify, request
 
 from . import locales, outbox
+from .limits import limit_public
 from .models import Answer, Impression, Site
 from .payloads import (
     FOLLOW_UP_CHECKS,
@@ -20,7 +21,7 @@ from .payloads import (
 )
 from .scales import SCALES
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = limit_public(Blueprint("api", __name__, url_prefix="/api/v1"))
 
 
 @bp.before_request

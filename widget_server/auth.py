@@ -4,6 +4,7 @@ import functools
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
+from .limits import account_of_login, limiter, login_limit
 from .models import AdminUser, utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
@@ -47,6 +48,8 @@ def login_required(view):
 
 
 @bp.route("/login", methods=("GET", "POST"))
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, key_func=account_of_login, methods=["POST"])
 def login():
     """Log an admin in with username and password."""
     error = None

@@ -3,12 +3,13 @@ cached, and writes that are checked like real ones but never stored."""
 from flask import Blueprint, jsonify, request
 
 from . import locales
+from .limits import limit_public
 from .api import cap_body_size, config_document
 from .models import Site
 from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, answer_fields, clean, read_json_object
 from .scales import SCALES
 
-bp = Blueprint("preview", __name__, url_prefix="/preview/<key>/api/v1")
+bp = limit_public(Blueprint("preview", __name__, url_prefix="/preview/<key>/api/v1"))
 bp.before_request(cap_body_size)
 
 

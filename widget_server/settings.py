@@ -60,6 +60,28 @@ SETTINGS = (
         "among the hot spots; fewer are counted but not ranked.",
     ),
     Setting(
+        "RATE_LIMIT_PER_CLIENT",
+        "600 per minute",
+        "Public API requests one client address may make (flask-limiter syntax; an office "
+        "behind one address counts as one client); more get 429.",
+    ),
+    Setting(
+        "RATE_LIMIT_PER_SITE",
+        "6000 per minute",
+        "Public API requests for one site from all its visitors together; more get 429.",
+    ),
+    Setting(
+        "LOGIN_RATE_LIMIT",
+        "10 per 15 minutes",
+        "Admin login attempts per client address, and per account, before 429.",
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        "",
+        "Where rate-limit counters live: empty for this process's memory; redis://HOST:6379 "
+        "so several servers share them.",
+    ),
+    Setting(
         "ALERT_WORKER",
         1,
         "1: each server process delivers queued alerts in the background; 0: only a separate "

@@ -1,0 +1,58 @@
+"""Rate limits: per client and per site on the public API, per client and per account on login."""
+import json
+
+import pytest
+
+from .conftest import ORIGIN
+
+
+@pytest.fixture
+def app(app):
+    app.config.update(RATE_LIMIT_PER_CLIENT="3 per minute", RATE_LIMIT_PER_SITE="5 per minute",
+                      LOGIN_RATE_LIMIT="3 per minute")
+    return app
+
+
+def config_from(client, site, address):
+    return client.get(f"/api/v1/sites/{site.key}/config", headers={"Origin": ORIGIN},
+                      environ_base={"REMOTE_ADDR": address})
+
+
+def test_one_client_is_limited_with_retry_after(client, site):
+    statuses = [config_from(client, site, "203.0.113.7").status_code for _ in range(4)]
+    refused = config_from(client, site, "203.0.113.7")
+
+    assert statuses == [200, 200, 200, 429]
+    assert refused.json["error"].startswith("3 per 1 minute")
+    assert int(refused.headers["Retry-After"]) > 0
+    assert config_from(client, site, "203.0.113.8").status_code == 200
+
+
+def test_one_site_is_limited_across_clients(client, site):
+    from widget_server.models import Site
+
+    other = Site.create_with_key("Other", [ORIGIN])
+    statuses = [config_from(client, site, f"203.0.113.{number}").status_code for number in range(6)]
+
+    assert statuses == [200] * 5 + [429]
+    assert config_from(client, other, "203.0.113.99").status_code == 200
+
+
+def test_answers_count_against_their_site(client, site):
+    def post(number):
+        body = {"site": site.key, "id": f"limit-{number:015d}", "touchpoint": "kb-article", "scale": "ease5", "score": 5}
+        return client.post("/api/v1/answers", data=json.dumps(body), content_type="text/plain",
+                           headers={"Origin": ORIGIN}, environ_base={"REMOTE_ADDR": f"198.51.100.{number}"})
+
+    assert [post(number).status_code for number in range(6)] == [201] * 5 + [429]
+
+
+def test_login_attempts_are_limited_per_client_and_per_account(app, client, admin):
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    def attempt(username, address):
+        return client.post("/admin/login", data={"username": username, "password": "wrong password"},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [attempt(f"guess-{number}", "192.0.2.1") for number in range(4)] == [401, 401, 401, 429]
+    assert [attempt("olivia", f"192.0.2.{10 + number}") for number in range(4)] == [401, 401, 401, 429]
