@@ -1,13 +1,14 @@
 """Rate limits (flask-limiter): per client and per site on the public API, per client and
 per account on the admin login. Counters live in memory unless RATELIMIT_STORAGE_URI
 names a shared store (redis://…), which several servers need so they count together."""
-import json
+import re
 
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address)
+SITE_FIELD = re.compile(rb'"site"\s*:\s*"([A-Za-z0-9_-]{1,64})"')
 
 
 def client_limit():
@@ -29,11 +30,10 @@ def site_of_request():
         return "site:" + request.view_args["key"]
     # This runs before the API's own before_request: apply its body cap here too.
     request.max_content_length = current_app.config["MAX_PAYLOAD_BYTES"]
-    try:
-        site = json.loads(request.get_data(cache=True) or b"{}").get("site")
-    except (ValueError, AttributeError):
-        site = None
-    return f"site:{site}" if isinstance(site, str) else "site:?"
+    # Site keys are plain [A-Za-z0-9_-]: a pattern finds one without parsing the body twice
+    # (and without the parser's weak spots, such as deep nesting).
+    found = SITE_FIELD.search(request.get_data(cache=True))
+    return "site:" + found[1].decode() if found else "site:?"
 
 
 def account_of_login():

@@ -21,8 +21,15 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_META_KEYS = 20
 
 
+def printable(text, limit=200):
+    """Text safe to echo in a JSON error: lone surrogates escaped, length bounded, since a
+    field name or value quoted back comes from whoever sent it."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")[:limit]
+
+
 class PayloadError(Exception):
     def __init__(self, field, message, status=400):
+        field, message = printable(field, 80), printable(message)
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
@@ -49,6 +56,9 @@ def read_json_object(request):
         data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError as exc:
         raise PayloadError("body", f"is not valid JSON ({exc})") from None
+    except RecursionError:
+        # A few kilobytes of brackets can exhaust the parser; no answer nests like that.
+        raise PayloadError("body", "is nested too deeply") from None
     if not isinstance(data, dict):
         raise PayloadError("body", "must be a JSON object such as {\"site\": \"...\"}")
     return data
