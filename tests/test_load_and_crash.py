@@ -1,0 +1,163 @@
+"""Several gunicorn processes on one SQLite file: a burst of answers loses none and
+stores none twice, also when the servers are killed with SIGKILL in the middle of it."""
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from widget_server import create_app
+from widget_server.db import flask_db
+from widget_server.models import Site
+
+from .live import free_port
+
+ORIGIN = "https://help.example.com"
+WORKERS = 3
+
+
+class Gunicorn:
+    """The production server as the README runs it, in its own process group."""
+
+    def __init__(self, tmp_path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db_path = tmp_path / "load.sqlite3"
+        self.env = dict(os.environ, DATABASE_URL=f"sqlite:///{self.db_path}", INSTANCE_PATH=str(tmp_path / "instance"),
+                        SECRET_KEY="load-test", ALERT_WORKER="0", RATE_LIMIT_PER_CLIENT="1000000 per minute",
+                        RATE_LIMIT_PER_SITE="1000000 per minute")
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}", "--log-level",
+             "warning", "widget_server:create_app()"],
+            env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("gunicorn did not start")
+
+    def kill(self):
+        """SIGKILL the master and every worker at once, as a power cut would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=10)
+
+    def site(self):
+        app = create_app({"DATABASE_URL": self.env["DATABASE_URL"], "INSTANCE_PATH": self.env["INSTANCE_PATH"],
+                          "SECRET_KEY": "load-test"})
+        with app.app_context():
+            key = Site.create_with_key("Load", [ORIGIN]).key
+        flask_db.database.close()
+        return key
+
+
+def send(url, site_key, number):
+    body = json.dumps({"site": site_key, "id": f"burst-{number:014d}", "touchpoint": "kb-article",
+                       "scale": "agreement7", "score": 1 + number % 7}).encode()
+    request = urllib.request.Request(f"{url}/api/v1/answers", data=body, method="POST",
+                                     headers={"Content-Type": "text/plain", "Origin": ORIGIN})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.fixture
+def servers(tmp_path):
+    gunicorn = Gunicorn(tmp_path)
+    yield gunicorn
+    gunicorn.stop()
+
+
+def stored(db_path):
+    with sqlite3.connect(db_path, timeout=30) as connection:
+        return [row[0] for row in connection.execute("SELECT key FROM answer")]
+
+
+def test_a_burst_on_several_processes_stores_every_acknowledged_answer_once(servers, capsys):
+    site_key = servers.site()
+    servers.start()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(lambda number: send(servers.url, site_key, number), range(600)))
+
+    statuses = [status for status, _ in results]
+    assert [status for status in statuses if status >= 500] == []
+    assert not any(b"locked" in body for _, body in results)
+    assert statuses.count(201) == 600
+    keys = stored(servers.db_path)
+    assert len(keys) == len(set(keys)) == 600
+    with capsys.disabled():
+        print(f"\nburst: 600 answers sent by 16 clients to {WORKERS} gunicorn processes, "
+              f"{statuses.count(201)} acknowledged, {len(keys)} stored once each, "
+              f"{sum(status >= 500 for status in statuses)} answered 5xx")
+
+
+def test_killed_mid_burst_loses_nothing_acknowledged_and_retries_store_no_duplicates(servers, capsys):
+    site_key = servers.site()
+    servers.start()
+    acknowledged = set()
+    interrupted = []
+    lock = threading.Lock()
+
+    def answer_until_acknowledged(number):
+        # What the widget does: the same id again until the server says it has it.
+        for _ in range(200):
+            try:
+                status, _ = send(servers.url, site_key, number)
+            except OSError:
+                status = None
+                interrupted.append(number)
+            if status in (200, 201):
+                with lock:
+                    acknowledged.add(number)
+                return status
+            assert status is None or status == 503 or status < 500, status
+            time.sleep(0.05)
+        raise AssertionError(f"answer {number} never acknowledged")
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        futures = [pool.submit(answer_until_acknowledged, number) for number in range(800)]
+        while len(acknowledged) < 200:
+            time.sleep(0.01)
+        before_crash = set(acknowledged)
+        servers.kill()
+        # Everything acknowledged before the crash is on disk, before any restart.
+        assert before_crash <= {int(key.removeprefix("burst-")) for key in stored(servers.db_path)}
+        servers.start()
+        for future in futures:
+            future.result()
+
+    # The kill really landed in the middle of traffic.
+    assert interrupted
+
+    keys = stored(servers.db_path)
+    assert len(keys) == len(set(keys)) == 800
+    with sqlite3.connect(servers.db_path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The summary's counts were written in the same transactions: none half-done.
+        assert connection.execute("SELECT SUM(answers) FROM scorecount").fetchone()[0] == 800
+    with capsys.disabled():
+        print(f"\ncrash: SIGKILL after {len(before_crash)} of 800 answers acknowledged, {len(interrupted)} attempts "
+              f"cut off, all {len(before_crash)} on disk before the restart; after retries {len(keys)} stored once "
+              "each, integrity check ok")
