@@ -1,0 +1,36 @@
+"""When the database cannot take an answer the API says 503 with Retry-After, never 500."""
+import json
+
+from widget_server import create_app
+from widget_server.db import flask_db
+
+from .conftest import ORIGIN
+
+
+def post_answer(client, site_key):
+    body = {"site": site_key, "id": "d" * 20, "touchpoint": "kb-article", "scale": "ease5", "score": 2}
+    return client.post("/api/v1/answers", data=json.dumps(body), content_type="text/plain", headers={"Origin": ORIGIN})
+
+
+def test_a_read_only_database_answers_503_with_retry_after(app, client, site):
+    flask_db.database.pragma("query_only", 1, permanent=True)
+    try:
+        response = post_answer(client, site.key)
+    finally:
+        flask_db.database.pragma("query_only", 0, permanent=True)
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert "retry" in response.json["error"]
+
+
+def test_an_unreachable_database_answers_503(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "x", "ALERT_WORKER": 0})
+    # The disk goes away under a running server.
+    flask_db.database.close()
+    flask_db.database.init(str(tmp_path / "gone" / "ces.sqlite3"), pragmas=dict(flask_db.database._pragmas))
+
+    response = post_answer(app.test_client(), "some-site")
+
+    assert response.status_code == 503 and response.headers["Retry-After"]
