@@ -6,7 +6,6 @@ import peewee
 from flask import request
 from playhouse import db_url
 from playhouse.flask_utils import FlaskDB
-from playhouse.migrate import SchemaMigrator, migrate
 
 # Views that touch no table open no connection (FLASKDB_EXCLUDED_ROUTES).
 EXCLUDED_ROUTES = ("static", "assets.widget_js", "assets.openapi")
@@ -66,20 +65,10 @@ def init_app(app):
     app.config["FLASKDB_EXCLUDED_ROUTES"] = EXCLUDED_ROUTES
     flask_db.init_app(app)
 
+    from . import migrations
     from .models import ALL_MODELS
 
     database = flask_db.database
     with database.connection_context():
         database.create_tables(ALL_MODELS, safe=True)
-        add_missing_columns(database, ALL_MODELS)
-
-
-def add_missing_columns(database, models):
-    """Give tables made by an earlier version the columns added since (each new column is
-    nullable or has a default, so existing rows stay valid)."""
-    migrator = SchemaMigrator.from_database(database)
-    for model in models:
-        present = {column.name for column in database.get_columns(model._meta.table_name)}
-        missing = [field for field in model._meta.sorted_fields if field.column_name not in present]
-        if missing:
-            migrate(*(migrator.add_column(model._meta.table_name, field.column_name, field) for field in missing))
+        migrations.upgrade(database, ALL_MODELS)
