@@ -96,27 +96,30 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
   };
 
   // Storage can be blocked or full; the host page must never notice.
-  const remembered = () => {
-    try { return JSON.parse(localStorage.getItem('ces')) || {}; } catch (e) { return {}; }
+  const load = (name) => {
+    try { return JSON.parse(localStorage.getItem(name)); } catch (e) { return null; }
   };
+  const save = (name, value) => {
+    try { localStorage.setItem(name, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  };
+  const remembered = () => load('ces') || {};
   const remember = (key, days) => {
     const seen = remembered();
     const now = Date.now();
     for (const k in seen) if (seen[k] < now) delete seen[k];
     seen[key] = now + days * 864e5;
-    try { localStorage.setItem('ces', JSON.stringify(seen)); } catch (e) { /* private mode */ }
+    save('ces', seen);
   };
 
   let config;
   const loadConfig = () => config || (config = fetch(
     `${api}sites/${encodeURIComponent(site)}/config?lang=${encodeURIComponent(
       [data.cesLang, d.documentElement.lang, ...(navigator.languages || [])].filter(Boolean).join(','))}`,
-    { credentials: 'omit' }
   ).then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(body.error)))));
 
   // text/plain JSON keeps each write a CORS simple request: one round trip, no preflight.
   const post = (path, body) => fetch(api + path, {
-    method: 'POST', body: JSON.stringify({ site, ...body }), keepalive: true, credentials: 'omit',
+    method: 'POST', body: JSON.stringify({ site, ...body }), keepalive: true,
   });
   // Up to four attempts, 1.5, 3 and 4.5 s apart. Retries reuse the answer's id, so the
   // server stores it once however often it arrives.
@@ -125,6 +128,17 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
     .catch((problem) => (attempt < 4
       ? new Promise((wake) => setTimeout(wake, attempt * 1500)).then(() => deliver(path, body, attempt + 1))
       : Promise.reject(problem)));
+
+  // An answer waits in storage (at most 20) from before it is sent until the server has
+  // it, so an outage, a closed tab or a reload loses none; the same id makes resending safe.
+  const waiting = () => load('ces-q') || [];
+  const unqueue = (body) => save('ces-q', waiting().filter((other) => other.id != body.id));
+  const sendAnswer = (body) => {
+    save('ces-q', [...waiting().filter((other) => other.id != body.id), body].slice(-20));
+    const sent = deliver('answers', body);
+    sent.then(() => unqueue(body), () => {});
+    return sent;
+  };
 
   const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)),
     (b) => (b + 256).toString(16).slice(1)).join('');
@@ -166,7 +180,7 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
     const details = { ref, customer, agent, conversation };
     if (Object.keys(extra).length) details.meta = extra;
     const text = cfg.text;
-    const setup = cfg.touchpoints[touchpoint] || cfg.other;
+    const setup = cfg.touchpoints[touchpoint] || cfg.touchpoints['self-service'];
     const scale = cfg.scales[setup.scale];
     const memory = `${touchpoint}|${ref || location.pathname}`;
     const host = h('ces-prompt', {});
@@ -239,8 +253,8 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
       outcome = { status: 'answered', score, class: effort };
       remember(memory, cfg.cooldownDays);
       // Sent at once, so a customer who leaves before the follow-up still counts.
-      sent = deliver('answers', {
-        id, touchpoint, scale: setup.scale, score, page: location.origin + location.pathname,
+      sent = sendAnswer({
+        site, id, touchpoint, scale: setup.scale, score, page: location.origin + location.pathname,
         locale: cfg.lang, ...details,
       });
       sent.then(() => { status.textContent = text.saved; }, warn);
@@ -330,6 +344,8 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
   };
 
   window.CES = { v: 1, ask: (options) => ask(options) };
+  // Answers an earlier page could not deliver; each belongs to the site it names.
+  waiting().forEach((body) => { if (body.site == site) sendAnswer(body).catch(() => {}); });
   if (queued && queued.q) queued.q.forEach(([options, resolve]) => ask(options).then(resolve));
   scan(d.documentElement);
   // Single-page apps add containers later; so does the parser while this async script runs.

@@ -40,7 +40,7 @@ def test_site_scale_per_touchpoint_decides(client, site):
     assert body["touchpoints"]["self-service"]["scale"] == "ease5"
     assert body["touchpoints"]["kb-article"]["scale"] == "effort5"
     assert body["touchpoints"]["kb-article"]["question"].startswith("How much effort")
-    assert body["other"]["scale"] == "ease5"
+    assert "other" not in body  # unconfigured touchpoint names are asked like self-service
     assert set(body["scales"]) == {"ease5", "effort5"}
     assert (body["scales"]["effort5"]["classes"], body["scales"]["ease5"]["classes"]) == ("eendd", "ddnee")
 

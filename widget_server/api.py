@@ -79,17 +79,15 @@ def config_document(site, language):
     # Touchpoints with a scale or a question of their own get an entry of their own.
     named = set(locales.BUILT_IN_TOUCHPOINTS) | set(site.touchpoint_scales)
     named |= {key.removeprefix("question.") for key in strings if key.startswith("question.") and key.count(".") == 1}
+    # A touchpoint name the site has not configured is asked like self-service.
     touchpoints = {name: touchpoint(name) for name in sorted(named)}
-    # For touchpoint names the site has not configured.
-    other = touchpoint("other")
-    used_scales = {setup["scale"] for setup in touchpoints.values()} | {other["scale"]}
+    used_scales = {setup["scale"] for setup in touchpoints.values()}
     return {
         "lang": language,
         "cooldownDays": site.cooldown_days,
         "samplePercent": site.sample_percent,
         "auto": {"delaySeconds": site.auto_delay_seconds, "scrollPercent": site.auto_scroll_percent},
         "touchpoints": touchpoints,
-        "other": other,
         # Only the scales this site asks on: every byte here is a byte each visitor loads.
         "scales": {
             scale.name: {

@@ -85,3 +85,30 @@ def test_a_malformed_api_attribute_is_reported_not_thrown(visit, site_key):
 
     assert page.locator("ces-prompt").count() == 0
     assert any("data-ces-api is not a URL" in line for line in guest.console)
+
+
+def test_an_answer_the_server_could_not_take_is_sent_after_a_reload(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("inline.html", site_key)
+    refusals = []
+
+    def busy(route):
+        refusals.append(route.request.post_data)
+        route.fulfill(status=503, headers={"Retry-After": "5"}, content_type="application/json",
+                      body='{"error": "the answer store is busy or unavailable; retry shortly"}')
+
+    page.route("**/api/v1/answers", busy)
+    guest.prompt(0).get_by_role("button", name="2", exact=True).click()
+    page.wait_for_function("(JSON.parse(localStorage.getItem('ces-q')) || []).length == 1")
+    while not refusals:
+        page.wait_for_timeout(50)
+    assert live_server.rows("SELECT * FROM answer WHERE site_id = (SELECT id FROM site WHERE key = ?)", site_key) == []
+
+    # The server recovers; the visitor reloads (or opens another page of the site).
+    page.unroute("**/api/v1/answers")
+    page.reload()
+
+    rows = live_server.answers(site_key)
+    assert len(rows) == 1 and rows[0]["score"] == 2 and rows[0]["ref"] == "kb-1"
+    page.wait_for_function("(JSON.parse(localStorage.getItem('ces-q')) || []).length == 0")
+    assert len(live_server.answers(site_key)) == 1
