@@ -1,6 +1,7 @@
 """Customer Effort Score widget server: the app factory."""
 import datetime
 import ipaddress
+import logging
 import os
 import secrets
 import tempfile
@@ -50,6 +51,9 @@ def create_app(test_config=None):
     )
 
     app.config["ALERT_ALLOWED_NETWORKS"] = allowed_networks(app.config["ALERT_ALLOWED_NETWORKS"])
+    # Peewee's DEBUG log prints every query with its values: webhook secrets and password
+    # hashes included. Debug logging of the app must not turn that on.
+    logging.getLogger("peewee").setLevel(logging.INFO)
     # A ceiling for every body, before any view or limiter reads one; the public API's own
     # cap (MAX_PAYLOAD_BYTES) is lower.
     app.config.setdefault("MAX_CONTENT_LENGTH", 256 * 1024)

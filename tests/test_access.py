@@ -1,0 +1,108 @@
+"""Who may reach what: every route of the app is either on a short public list or refuses
+anonymous callers, so a new route cannot be added unprotected by accident."""
+import datetime
+import json
+import logging
+import re
+
+import pytest
+
+from widget_server import outbox, webhooks
+from widget_server.models import Answer, ApiToken, Site
+
+from .conftest import ORIGIN
+from .receiver import Receiver
+from .test_admin import login
+
+# Endpoints anyone may call, and why.
+PUBLIC = {
+    "static": "the widget's and admin's assets",
+    "assets.widget_js": "the widget itself",
+    "assets.demo_page": "the demo help centre",
+    "assets.openapi": "the API description",
+    "auth.login": "the login form",
+    "auth.logout": "forgets a session; needs its CSRF token",
+    "api.widget_config": "read by the widget on allowed origins",
+    "api.create_answer": "written by the widget from allowed origins",
+    "api.add_follow_up": "written by the widget with the answer's token",
+    "api.record_impression": "written by the widget from allowed origins",
+    "preview.config": "the admin preview's copy of the public config",
+    "preview.answer": "the admin preview's writes, never stored",
+    "preview.follow_up": "the admin preview's writes, never stored",
+    "preview.impression": "the admin preview's writes, never stored",
+}
+
+
+def test_every_other_route_refuses_anonymous_callers(app, client, site):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: site.key if match[1] == "key" else "1", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method)
+            refused = (response.status_code in (401, 403)
+                       or response.status_code == 302 and "/admin/login" in response.headers["Location"]
+                       or method == "POST" and response.status_code == 400)  # CSRF first, login next
+            assert refused, (rule.endpoint, method, path, response.status_code)
+            checked += 1
+    assert checked >= 18
+
+
+HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+
+
+def test_hostile_text_is_inert_on_every_admin_page(app, client, site, admin):
+    site.change(name=HOSTILE, company=HOSTILE)
+    site.save()
+    Answer.record(site, {"key": "x" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1,
+                         "ref": HOSTILE, "comment": HOSTILE, "customer": HOSTILE, "agent": HOSTILE,
+                         "conversation": HOSTILE, "meta": {"note": HOSTILE}, "page_url": "https://x.example/" + HOSTILE})
+    app.config["HOTSPOT_MIN_ANSWERS"] = 1
+    login(client)
+
+    for path in ("/admin/", f"/admin/?site={site.key}", f"/admin/hot-spot?place={HOSTILE}", "/admin/answers",
+                 "/admin/sites/", f"/admin/sites/{site.key}", f"/admin/sites/{site.key}/preview"):
+        page = client.get(path).text
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, path
+
+
+@pytest.mark.parametrize("path", ["/api/v1/impressions", "/api/v1/answers/" + "k" * 20 + "/follow-up"])
+def test_other_writes_check_the_origin_too(client, site, path):
+    body = {"site": site.key, "touchpoint": "kb-article", "token": "t" * 32}
+    if "impressions" not in path:
+        del body["touchpoint"]
+
+    response = client.post(path, data=json.dumps(body), content_type="text/plain",
+                           headers={"Origin": "https://evil.example"})
+
+    assert (response.status_code, response.json["field"]) == (403, "Origin")
+
+
+def test_an_expired_admin_session_must_log_in_again(app, client, admin):
+    login(client)
+    assert client.get("/admin/").status_code == 200
+
+    app.permanent_session_lifetime = datetime.timedelta(seconds=-1)
+
+    assert client.get("/admin/").status_code == 302
+
+
+def test_no_secret_reaches_the_logs(app, client, site, admin, caplog):
+    app.config["ALERT_ALLOWED_NETWORKS"] = ("127.0.0.1/32",)
+    receiver = Receiver(statuses=[500])
+    caplog.set_level(logging.DEBUG)
+    try:
+        hook = webhooks.create_webhook(site, receiver.url + "?token=receiver-secret", allowed_networks=("127.0.0.1/32",))
+        _, token = ApiToken.issue(site, "bi")
+        Answer.record(site, {"key": "s" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1})
+        outbox.deliver_due(app.config)
+        client.post("/admin/login", data={"username": "olivia", "password": "correct horse battery"})
+        client.get(f"/api/v1/sites/{site.key}/answers", headers={"Authorization": f"Bearer {token}"})
+    finally:
+        receiver.close()
+
+    logged = caplog.text
+    assert "alert" in logged  # the delivery was logged...
+    for secret in (hook.secret, "receiver-secret", token, "correct horse battery", app.config["SECRET_KEY"]):
+        assert secret not in logged  # ...without anything secret
