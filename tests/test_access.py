@@ -18,6 +18,7 @@ from .test_admin import login
 PUBLIC = {
     "static": "the widget's and admin's assets",
     "assets.widget_js": "the widget itself",
+    "assets.versioned_widget_js": "the widget itself, at a URL cached for a year",
     "assets.demo_page": "the demo help centre",
     "assets.openapi": "the API description",
     "auth.login": "the login form",

@@ -60,3 +60,37 @@ def test_demo_page_embeds_the_demo_site_with_all_three_touchpoints(client):
 
 def test_demo_page_says_how_to_start_it_when_the_demo_site_is_missing(client):
     assert "widget-server demo" in client.get("/demo").text
+
+
+def test_widget_is_gzipped_for_browsers_that_accept_it(client):
+    plain = client.get("/widget.js")
+    compressed = client.get("/widget.js", headers={"Accept-Encoding": "gzip, br"})
+
+    assert "Content-Encoding" not in plain.headers
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.data) == plain.data
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert compressed.headers["ETag"] != plain.headers["ETag"]
+
+
+def test_versioned_widget_is_cached_for_a_year(client, app):
+    from widget_server.assets import served_widget
+
+    version = served_widget(app).version
+    response = client.get(f"/widget.{version}.js")
+    stale = client.get("/widget.0123456789ab.js")
+
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers["Cache-Control"]
+    assert response.data == client.get("/widget.js").data
+    assert stale.status_code == 404 and f"/widget.{version}.js" in stale.text
+
+
+def test_script_tags_point_at_the_cdn_and_the_api_server(runner, app):
+    app.config["PUBLIC_URL"] = "https://ces.example.com"
+    app.config["WIDGET_PUBLIC_URL"] = "https://cdn.example.net/ces"
+
+    output = runner.invoke(args=["site", "add", "Docs", "--origin", "https://docs.example.com"]).output
+
+    assert 'src="https://cdn.example.net/ces/widget.js"' in output
+    assert 'data-ces-api="https://ces.example.com/"' in output

@@ -1,4 +1,5 @@
 """Serving the embeddable widget script and the demo help-centre page."""
+import gzip
 import hashlib
 from pathlib import Path
 
@@ -13,6 +14,11 @@ bp = Blueprint("assets", __name__)
 DEMO_SITE_KEY = "demo"
 
 
+def script_tag_for(site):
+    """The tag to paste for a site, with this server's (or the CDN's) address in it."""
+    return site.script_tag(current_app.config["PUBLIC_URL"], current_app.config["WIDGET_PUBLIC_URL"])
+
+
 def minified(source):
     """rjsmin drops comments and spaces (the contract comment quotes a </script> tag, which
     would end the script for minify-html); minify-html's JavaScript pass then compacts the
@@ -22,27 +28,54 @@ def minified(source):
     return wrapped.removeprefix("<script>").removesuffix("</script>")
 
 
+class ServedWidget:
+    """The widget as served: minified once per app, and gzipped once, with its version."""
+
+    def __init__(self, source):
+        self.script = minified(source).encode("utf-8")
+        self.gzipped = gzip.compress(self.script, 9, mtime=0)
+        self.version = hashlib.sha256(self.script).hexdigest()[:12]
+
+
 def served_widget(app):
-    """Return (minified script, ETag), minified once per app from the readable source."""
-    cached = app.extensions.get("widget_script")
-    if cached is None:
+    if "widget_script" not in app.extensions:
         source = Path(app.static_folder, "widget.js").read_text(encoding="utf-8")
-        script = minified(source).encode("utf-8")
-        cached = (script, hashlib.sha256(script).hexdigest()[:20])
-        app.extensions["widget_script"] = cached
-    return cached
+        app.extensions["widget_script"] = ServedWidget(source)
+    return app.extensions["widget_script"]
+
+
+def widget_response(widget):
+    """The script, gzipped for browsers that accept it, each encoding with its own ETag."""
+    compressed = request.accept_encodings["gzip"] > 0
+    response = Response(widget.gzipped if compressed else widget.script, mimetype="text/javascript")
+    if compressed:
+        response.content_encoding = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(widget.version + ("-gz" if compressed else ""))
+    response.cache_control.public = True
+    # Any page may load the script; what it may do is decided by the site's origins.
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
 
 
 @bp.get("/widget.js")
 def widget_js():
-    """Serve the widget, minified, revalidated cheaply with its ETag."""
-    script, etag = served_widget(current_app._get_current_object())
-    response = Response(script, mimetype="text/javascript")
-    response.set_etag(etag)
-    response.cache_control.public = True
+    """Serve the widget; browsers keep it five minutes, then revalidate it (304)."""
+    response = widget_response(served_widget(current_app._get_current_object()))
     response.cache_control.max_age = 300
-    # Any page may load the script; what it may do is decided by the site's origins.
-    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response.make_conditional(request)
+
+
+@bp.get("/widget.<version>.js")
+def versioned_widget_js(version):
+    """Serve this version of the widget, cached for a year: its URL changes when it does."""
+    widget = served_widget(current_app._get_current_object())
+    if version != widget.version:
+        return Response(f"No widget version {version[:20]}; use /widget.js or /widget.{widget.version}.js.",
+                        status=404, mimetype="text/plain")
+    response = widget_response(widget)
+    response.cache_control.max_age = 365 * 24 * 3600
+    response.cache_control.immutable = True
     return response.make_conditional(request)
 
 

@@ -12,7 +12,7 @@ from peewee import SqliteDatabase, fn
 from werkzeug.serving import run_simple
 
 from . import create_app, locales, outbox, retention, rollups, settings
-from .assets import DEMO_SITE_KEY
+from .assets import DEMO_SITE_KEY, script_tag_for
 from .models import AdminUser, Site, SiteSettingError
 from .scales import SCALES
 
@@ -76,7 +76,7 @@ def site_add(name, origins, scale):
         fail(str(error))
     click.echo(f"Created site {new_site.name!r} with key {new_site.key}")
     click.echo("Paste this into every page that should ask customers:")
-    click.echo(new_site.script_tag(current_app.config["PUBLIC_URL"]))
+    click.echo(script_tag_for(new_site))
 
 
 @site.command("list")
@@ -99,7 +99,7 @@ def site_show(key):
     with Site._meta.database.connection_context():
         found = site_or_fail(key)
     click.echo(json.dumps(site_settings(found), indent=2, ensure_ascii=False))
-    click.echo(found.script_tag(current_app.config["PUBLIC_URL"]))
+    click.echo(script_tag_for(found))
 
 
 def site_settings(found):

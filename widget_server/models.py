@@ -76,11 +76,12 @@ class Site(flask_db.Model):
     def allows_origin(self, origin):
         return origin is not None and origin.lower() in self.origins
 
-    def script_tag(self, public_url):
-        return (
-            f'<script src="{public_url.rstrip("/")}/widget.js" '
-            f'data-site="{self.key}" async></script>'
-        )
+    def script_tag(self, public_url, widget_url=None):
+        """The tag to paste; with the script on a CDN it names the API's server too."""
+        public_url = public_url.rstrip("/")
+        widget_url = (widget_url or public_url).rstrip("/")
+        api = f' data-ces-api="{public_url}/"' if widget_url != public_url else ""
+        return f'<script src="{widget_url}/widget.js" data-site="{self.key}"{api} async></script>'
 
 
 def normalise_origin(origin):

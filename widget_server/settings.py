@@ -44,6 +44,13 @@ SETTINGS = (
         "used in the script tags the CLI and admin print. Unset: http://127.0.0.1:5000.",
     ),
     Setting(
+        "WIDGET_PUBLIC_URL",
+        None,
+        "Base URL the widget script is served from when that is not this server (a CDN that "
+        "fetches /widget.js from it); printed script tags then point their API at PUBLIC_URL. "
+        "Unset: PUBLIC_URL.",
+    ),
+    Setting(
         "MAX_PAYLOAD_BYTES",
         8192,
         "Largest request body the public API accepts; larger ones get 413.",

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from peewee import fn
 
 from . import locales, outbox, retention, webhooks
+from .assets import script_tag_for, served_widget
 from .auth import login_required
 from .models import FORMATS, RULES, ApiToken, Delivery, Site, SiteSettingError, Webhook, utcnow
 from .rollups import ScoreCount
@@ -75,9 +76,10 @@ def edit(key):
         errors=errors,
         scales=SCALES,
         touchpoints=touchpoints_of(site),
-        script_tag=site.script_tag(current_app.config["PUBLIC_URL"]),
+        script_tag=script_tag_for(site),
         texts=text_overrides(site),
         languages=sorted(locales.STRINGS),
+        widget_version=served_widget(current_app._get_current_object()).version,
         **alerts_context(site),
     ), 400 if errors else 200
 
@@ -104,8 +106,9 @@ def add_webhook(key):
     except webhooks.WebhookError as error:
         return render_template(
             "admin/site.html", site=site, errors=[], scales=SCALES, touchpoints=touchpoints_of(site),
-            script_tag=site.script_tag(current_app.config["PUBLIC_URL"]), texts=text_overrides(site),
-            languages=sorted(locales.STRINGS), **alerts_context(site, [str(error)], form)), 400
+            script_tag=script_tag_for(site), texts=text_overrides(site), languages=sorted(locales.STRINGS),
+            widget_version=served_widget(current_app._get_current_object()).version,
+            **alerts_context(site, [str(error)], form)), 400
     flash(f"Alerts for {webhook.describe()} go to {webhook.url}. Its signing secret, shown only now: "
           f"{webhook.secret}")
     return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
