@@ -1,5 +1,7 @@
 """The app factory: settings from the environment, and the generated secret key."""
 import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -54,3 +56,23 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):
     flask_db.database.close()
 
     assert (tmp_path / "widget.sqlite3").exists()
+
+
+def test_each_app_uses_its_own_database_whatever_was_imported_first(tmp_path):
+    # A fresh interpreter importing only the factory, as gunicorn does.
+    script = f"""
+from widget_server import create_app
+from widget_server.db import flask_db
+first = create_app({{"INSTANCE_PATH": r"{tmp_path / 'one'}", "SECRET_KEY": "x", "ALERT_WORKER": 0}})
+assert first.test_client().post("/admin/login", data={{}}).status_code == 400
+from widget_server.models import Site
+with first.app_context():
+    Site.create_with_key("First", ["https://one.example"])
+second = create_app({{"INSTANCE_PATH": r"{tmp_path / 'two'}", "SECRET_KEY": "x", "ALERT_WORKER": 0}})
+with second.app_context():
+    assert Site.select().count() == 0, "the second app sees the first app's database"
+print("separate")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+
+    assert result.stdout.strip() == "separate", result.stderr[-2000:]

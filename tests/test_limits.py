@@ -56,3 +56,37 @@ def test_login_attempts_are_limited_per_client_and_per_account(app, client, admi
 
     assert [attempt(f"guess-{number}", "192.0.2.1") for number in range(4)] == [401, 401, 401, 429]
     assert [attempt("olivia", f"192.0.2.{10 + number}") for number in range(4)] == [401, 401, 401, 429]
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_its_own_allowance(tmp_path, site):
+    from widget_server import create_app
+    from widget_server.db import flask_db
+
+    config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'proxied.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
+              "SECRET_KEY": "x", "ALERT_WORKER": 0, "TRUSTED_PROXIES": 1}
+    proxied = create_app(config)
+    proxied.config.update(RATE_LIMIT_PER_CLIENT="2 per minute")
+    with proxied.app_context():
+        from widget_server.models import Site
+
+        key = Site.create_with_key("Proxied", [ORIGIN]).key
+    client = proxied.test_client()
+
+    def via_proxy(visitor):
+        # Every request arrives from the proxy's address, naming the visitor.
+        return client.get(f"/api/v1/sites/{key}/config", headers={"Origin": ORIGIN, "X-Forwarded-For": visitor},
+                          environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code
+
+    try:
+        assert [via_proxy("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+        assert via_proxy("203.0.113.2") == 200
+    finally:
+        flask_db.database.close()
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(client, site):
+    statuses = [client.get(f"/api/v1/sites/{site.key}/config", environ_base={"REMOTE_ADDR": "203.0.113.50"},
+                           headers={"Origin": ORIGIN, "X-Forwarded-For": f"198.51.100.{number}"}).status_code
+                for number in range(4)]
+
+    assert statuses == [200, 200, 200, 429]  # one client, however it names itself

@@ -12,6 +12,7 @@ from flask import Flask, jsonify, request
 from flask_cors import CORS
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db, limits, settings
 from .payloads import PayloadError
@@ -57,6 +58,11 @@ def create_app(test_config=None):
     # A ceiling for every body, before any view or limiter reads one; the public API's own
     # cap (MAX_PAYLOAD_BYTES) is lower.
     app.config.setdefault("MAX_CONTENT_LENGTH", 256 * 1024)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx every visitor's address is nginx's: take the one it passes on, from
+        # exactly as many hops as are trusted, so a client cannot forge its own.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     csrf.init_app(app)
     limits.init_app(app)

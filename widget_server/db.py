@@ -29,6 +29,10 @@ class RequestScopedDB(FlaskDB):
 
 
 flask_db = RequestScopedDB()
+# Taking the base model class before any app exists makes FlaskDB bind every model to a
+# proxy, which each app's init_app points at that app's database. Taken later (after an
+# init_app), the models would stay bound to the first app's database for good.
+BaseModel = flask_db.Model
 
 
 class JSONField(peewee.TextField):

@@ -83,6 +83,13 @@ SETTINGS = (
         "Admin login attempts per client address, and per account, before 429.",
     ),
     Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "How many reverse proxies (nginx, a load balancer) stand in front of the server and "
+        "set X-Forwarded-For/-Proto; the client address for rate limits is then taken from "
+        "them. 0: the connection's own address (never trust the header unset).",
+    ),
+    Setting(
         "RATELIMIT_STORAGE_URI",
         "",
         "Where rate-limit counters live: empty for this process's memory; redis://HOST:6379 "
