@@ -29,6 +29,18 @@ def test_widget_with_its_built_in_strings_fits_the_budget_in_every_language(clie
     assert len(gzip.compress(script, 9)) + len(gzip.compress(config, 9)) <= SIZE_BUDGET_GZIPPED
 
 
+def test_the_served_build_is_the_current_source():
+    from pathlib import Path
+
+    from widget_server import build
+
+    static = Path(__file__).parent.parent / "static"
+    expected = build.minified((static / "widget.js").read_text(encoding="utf-8"))
+
+    assert (static / "widget.min.js").read_text(encoding="utf-8") == expected, \
+        "static/widget.min.js is stale: run python -m widget_server.build"
+
+
 def test_widget_revalidates_with_its_etag(client):
     first = client.get("/widget.js")
 

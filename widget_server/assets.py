@@ -3,8 +3,6 @@ import gzip
 import hashlib
 from pathlib import Path
 
-import minify_html
-import rjsmin
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .models import Site
@@ -19,28 +17,19 @@ def script_tag_for(site):
     return site.script_tag(current_app.config["PUBLIC_URL"], current_app.config["WIDGET_PUBLIC_URL"])
 
 
-def minified(source):
-    """rjsmin drops comments and spaces (the contract comment quotes a </script> tag, which
-    would end the script for minify-html); minify-html's JavaScript pass then compacts the
-    declarations."""
-    stripped = rjsmin.jsmin(source)
-    wrapped = minify_html.minify(f"<script>{stripped}</script>", minify_js=True)
-    return wrapped.removeprefix("<script>").removesuffix("</script>")
-
-
 class ServedWidget:
-    """The widget as served: minified once per app, and gzipped once, with its version."""
+    """The widget as served (static/widget.min.js, built from widget.js by
+    `python -m widget_server.build`), gzipped once, with its version."""
 
-    def __init__(self, source):
-        self.script = minified(source).encode("utf-8")
+    def __init__(self, script):
+        self.script = script
         self.gzipped = gzip.compress(self.script, 9, mtime=0)
         self.version = hashlib.sha256(self.script).hexdigest()[:12]
 
 
 def served_widget(app):
     if "widget_script" not in app.extensions:
-        source = Path(app.static_folder, "widget.js").read_text(encoding="utf-8")
-        app.extensions["widget_script"] = ServedWidget(source)
+        app.extensions["widget_script"] = ServedWidget(Path(app.static_folder, "widget.min.js").read_bytes())
     return app.extensions["widget_script"]
 
 
