@@ -8,9 +8,8 @@ import re
 import pytest
 
 from widget_server import outbox, webhooks
-from widget_server.models import Answer, ApiToken, Site
+from widget_server.models import Answer, ApiToken
 
-from .conftest import ORIGIN
 from .receiver import Receiver
 from .test_admin import login
 

@@ -19,7 +19,7 @@ from collections import Counter
 import peewee
 
 from .db import flask_db
-from .scales import DIFFICULT, EASY, SCALES
+from .scales import DIFFICULT, EASY
 
 PLACE, AGENT, ALL = "place", "agent", "all"
 CHATBOT_EXIT = "chatbot-exit"

@@ -19,10 +19,14 @@ NUMBER_FIELDS = ("cooldown_days", "sample_percent", "auto_delay_seconds", "auto_
 @login_required
 def index():
     """List the sites with their keys, origins and answer counts."""
+    return sites_page()
+
+
+def sites_page(errors=(), form=None):
     sites = list(Site.select().order_by(Site.name))
     totals = ScoreCount.select(ScoreCount.site_id, fn.SUM(ScoreCount.answers)).group_by(ScoreCount.site_id)
     counts = {site_id: int(total) for site_id, total in totals.tuples()}
-    return render_template("admin/sites.html", sites=sites, counts=counts, errors=[], form={})
+    return render_template("admin/sites.html", sites=sites, counts=counts, errors=list(errors), form=form or {})
 
 
 @bp.post("/privacy")
@@ -48,8 +52,7 @@ def create():
     try:
         site = Site.create_with_key(form.get("name", ""), lines(form.get("origins", "")))
     except SiteSettingError as error:
-        sites = list(Site.select().order_by(Site.name))
-        return render_template("admin/sites.html", sites=sites, counts={}, errors=[str(error)], form=form), 400
+        return sites_page([str(error)], form), 400
     flash(f"Created {site.name}. Paste its script tag into your pages.")
     return redirect(url_for("sites.edit", key=site.key))
 
@@ -70,18 +73,23 @@ def edit(key):
             flash("Saved. Visitors see the change within "
                   f"{current_app.config['CONFIG_MAX_AGE'] // 60} minutes.")
             return redirect(url_for("sites.edit", key=site.key))
+    return site_page(site, errors), 400 if errors else 200
+
+
+def site_page(site, errors=(), webhook_errors=(), webhook_form=None):
+    """The site's page: script tag, preview, alerts, API tokens and settings."""
     return render_template(
         "admin/site.html",
         site=site,
-        errors=errors,
+        errors=list(errors),
         scales=SCALES,
         touchpoints=touchpoints_of(site),
         script_tag=script_tag_for(site),
         texts=text_overrides(site),
         languages=sorted(locales.STRINGS),
         widget_version=served_widget(current_app._get_current_object()).version,
-        **alerts_context(site),
-    ), 400 if errors else 200
+        **alerts_context(site, webhook_errors, webhook_form),
+    )
 
 
 def alerts_context(site, webhook_errors=(), webhook_form=None):
@@ -104,11 +112,7 @@ def add_webhook(key):
             site, form.get("url", ""), form.get("rule", ""), form.get("threshold"), form.get("touchpoint", "").strip(),
             form.get("format", "json"), current_app.config["ALERT_ALLOWED_NETWORKS"])
     except webhooks.WebhookError as error:
-        return render_template(
-            "admin/site.html", site=site, errors=[], scales=SCALES, touchpoints=touchpoints_of(site),
-            script_tag=script_tag_for(site), texts=text_overrides(site), languages=sorted(locales.STRINGS),
-            widget_version=served_widget(current_app._get_current_object()).version,
-            **alerts_context(site, [str(error)], form)), 400
+        return site_page(site, webhook_errors=[str(error)], webhook_form=form), 400
     flash(f"Alerts for {webhook.describe()} go to {webhook.url}. Its signing secret, shown only now: "
           f"{webhook.secret}")
     return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
