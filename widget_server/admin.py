@@ -193,16 +193,6 @@ def figure(value, digits=0):
     return f"{value:,.{digits}f}"
 
 
-@bp.app_template_global("better_when")
-def better_when(label):
-    """Which way is better for a metric: 1 up, -1 down, 0 neither (a count)."""
-    if label.startswith("Difficult"):
-        return -1
-    if label.startswith("Mean score"):
-        return -1 if "lower is better" in label else 1
-    return 0 if label == "Answers" else 1
-
-
 @bp.app_context_processor
 def scale_names():
     return {"SCALES": SCALES, "DIFFICULT": DIFFICULT}

@@ -14,7 +14,6 @@ from .admin import EARLIEST, EFFORT_CLASSES, LATEST, narrowed_answers
 from .export import record
 from .models import Answer, ApiToken, Site, utcnow
 from .payloads import PayloadError
-from .scales import SCALES
 
 bp = Blueprint("read_api", __name__, url_prefix="/api/v1/sites/<key>")
 
@@ -103,7 +102,7 @@ def summary(key):
     weekly, points = reports.trend(filters)
     return jsonify({
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint},
-        "headline": {metric_key(metric.label): {"value": metric.value, "previous": metric.previous,
+        "headline": {metric.key: {"value": metric.value, "previous": metric.previous,
                                                 "change": metric.change, "within_noise": metric.noise}
                      for metric in metrics},
         "by_touchpoint": {touchpoint: figures_json(each) for touchpoint, each in reports.by_touchpoint(filters)},
@@ -119,14 +118,6 @@ def summary(key):
                               "ease_index": point.ease_index, "difficult_percent": point.difficult_percent}
                              for point in points]},
     })
-
-
-def metric_key(label):
-    """'Mean score (Effort, 5 points (lower is better))' -> 'mean_score_effort5' and so on."""
-    if label.startswith("Mean score"):
-        scale = next(scale for scale in SCALES.values() if scale.title in label)
-        return f"mean_score_{scale.name}"
-    return label.lower().replace(" ", "_")
 
 
 def figures_json(figures):

@@ -101,11 +101,13 @@ class Figures:
 
 @dataclass
 class Metric:
+    key: str  # its name in the read API
     label: str
     value: float | None
     previous: float | None
     noise: bool
     unit: str = ""
+    better: int = 1  # 1: higher is better, -1: lower is better, 0: neither (a count)
 
     @property
     def change(self):
@@ -148,18 +150,20 @@ def headline(filters):
     """Return the headline metrics, each against the previous period of the same length."""
     now, before = totals(filters), totals(filters.previous())
     metrics = [
-        Metric("Answers", now.answers, before.answers, stats.count_change_is_noise(before.answers, now.answers)),
-        Metric("Response rate", now.response_rate, before.response_rate,
+        Metric("answers", "Answers", now.answers, before.answers,
+               stats.count_change_is_noise(before.answers, now.answers), better=0),
+        Metric("response_rate", "Response rate", now.response_rate, before.response_rate,
                stats.proportion_change_is_noise(before.answers, before.impressions or 0,
                                                  now.answers, now.impressions or 0), "%"),
-        Metric("Ease index", now.ease_index, before.ease_index,
+        Metric("ease_index", "Ease index", now.ease_index, before.ease_index,
                stats.mean_change_is_noise(before.ease_sum, before.ease_squares, before.answers,
                                           now.ease_sum, now.ease_squares, now.answers)),
-        Metric("Easy", now.easy_percent, before.easy_percent,
+        Metric("easy", "Easy", now.easy_percent, before.easy_percent,
                stats.proportion_change_is_noise(before.easy, before.answers, now.easy, now.answers), "%"),
-        Metric("Difficult", now.difficult_percent, before.difficult_percent,
-               stats.proportion_change_is_noise(before.difficult, before.answers, now.difficult, now.answers), "%"),
-        Metric("Net ease", now.net_ease, before.net_ease,
+        Metric("difficult", "Difficult", now.difficult_percent, before.difficult_percent,
+               stats.proportion_change_is_noise(before.difficult, before.answers, now.difficult, now.answers), "%",
+               better=-1),
+        Metric("net_ease", "Net ease", now.net_ease, before.net_ease,
                stats.mean_change_is_noise(before.easy - before.difficult, before.net_squares, before.answers,
                                           now.easy - now.difficult, now.net_squares, now.answers), " pts"),
     ]
@@ -169,10 +173,11 @@ def headline(filters):
         old_count, old_total = before.by_scale.get(scale_name, (0, 0))
         squares_now = sum(n * score * score for (name, score), n in now.histogram.items() if name == scale_name)
         squares_before = sum(n * score * score for (name, score), n in before.histogram.items() if name == scale_name)
+        scale = SCALES[scale_name]
         metrics.append(Metric(
-            f"Mean score ({SCALES[scale_name].title})", mean, before_means.get(scale_name),
+            f"mean_score_{scale_name}", f"Mean score ({scale.title})", mean, before_means.get(scale_name),
             stats.mean_change_is_noise(old_total, squares_before, old_count, total, squares_now, count),
-            f" / {SCALES[scale_name].points}",
+            f" / {scale.points}", better=1 if scale.higher_is_better else -1,
         ))
     return now, metrics
 
