@@ -54,14 +54,17 @@ def site_for(key, *, writing):
 def widget_config(key):
     """Return what the widget needs to show a site's prompts, in the visitor's language."""
     site = site_for(key, writing=False)
-    # The page's language, then the browser's; ten are plenty.
-    candidates = [tag for tag in request.args.get("lang", "").split(",") if tag.strip()][:10]
-    languages_with_strings = set(locales.STRINGS) | (set(site.texts) - {"*"})
-    language = locales.choose_language(candidates, languages_with_strings)
-    response = jsonify(config_document(site, language))
+    response = jsonify(config_document(site, visitor_language(site, request.args.get("lang", ""))))
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["CONFIG_MAX_AGE"]
     return response
+
+
+def visitor_language(site, lang):
+    """The language to ask in: from `lang` (the page's, then the browser's tags, comma
+    separated; ten are plenty), among the built-in ones and those the site added."""
+    candidates = [tag for tag in lang.split(",") if tag.strip()][:10]
+    return locales.choose_language(candidates, set(locales.STRINGS) | (set(site.texts) - {"*"}))
 
 
 def config_document(site, language):

@@ -2,9 +2,8 @@
 cached, and writes that are checked like real ones but never stored."""
 from flask import Blueprint, jsonify, request
 
-from . import locales
 from .limits import limit_public
-from .api import cap_body_size, config_document
+from .api import cap_body_size, config_document, visitor_language
 from .models import Site
 from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, answer_fields, clean, read_json_object
 from .scales import SCALES
@@ -19,9 +18,7 @@ def config(key, site_key):
     site = Site.get_or_none(Site.key == key)
     if site is None or site_key != key:
         return jsonify({"error": "site: unknown site key", "field": "site"}), 404
-    candidates = [tag for tag in request.args.get("lang", "").split(",") if tag.strip()][:10]
-    language = locales.choose_language(candidates, set(locales.STRINGS) | (set(site.texts) - {"*"}))
-    response = jsonify(config_document(site, language))
+    response = jsonify(config_document(site, visitor_language(site, request.args.get("lang", ""))))
     response.cache_control.no_store = True
     return response
 
