@@ -4,6 +4,7 @@ import json
 from widget_server import create_app
 from widget_server.db import flask_db
 
+from . import databases
 from .conftest import ORIGIN
 
 
@@ -12,12 +13,20 @@ def post_answer(client, site_key):
     return client.post("/api/v1/answers", data=json.dumps(body), content_type="text/plain", headers={"Origin": ORIGIN})
 
 
+def read_only(read_only):
+    """Make the database refuse writes, as a full disk or a standby during failover would."""
+    if databases.ON_POSTGRESQL:
+        flask_db.database.execute_sql(f"SET SESSION default_transaction_read_only = {'on' if read_only else 'off'}")
+    else:
+        flask_db.database.pragma("query_only", int(read_only), permanent=True)
+
+
 def test_a_read_only_database_answers_503_with_retry_after(app, client, site):
-    flask_db.database.pragma("query_only", 1, permanent=True)
+    read_only(True)
     try:
         response = post_answer(client, site.key)
     finally:
-        flask_db.database.pragma("query_only", 0, permanent=True)
+        read_only(False)
 
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) > 0

@@ -118,7 +118,27 @@ def instance_secret_key(instance_path):
     return path.read_text().strip()
 
 
+# PostgreSQL's SQLSTATE for a write on a read-only server (a standby during failover).
+READ_ONLY_SQL_TRANSACTION = "25006"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def refuse_nul_characters():
+    """PostgreSQL can neither store nor compare text holding NUL, and no real input has one:
+    refuse it up front, naming the field, rather than fail inside a query."""
+    fields = [*(request.view_args or {}).items(), *request.args.items(multi=True)]
+    # Only a form body is read here: touching any other would fix its size limit before the
+    # API's own, smaller one applies.
+    if request.mimetype in FORM_TYPES:
+        fields += request.form.items(multi=True)
+    for field, value in fields:
+        if "\x00" in field or (isinstance(value, str) and "\x00" in value):
+            raise PayloadError(field, "must not contain NUL characters")
+
+
 def register_error_handlers(app):
+    app.before_request(refuse_nul_characters)
+
     @app.errorhandler(PayloadError)
     def refuse_payload(error):
         return jsonify(error.as_json()), error.status
@@ -130,6 +150,13 @@ def register_error_handlers(app):
         response.status_code = 503
         response.headers["Retry-After"] = "5"
         return response
+
+    @app.errorhandler(peewee.InternalError)
+    def database_read_only(error):
+        # Peewee raises its own class while handling the driver's, which carries the code.
+        if getattr(error.__context__, "pgcode", None) == READ_ONLY_SQL_TRANSACTION:
+            return database_unavailable(error)
+        raise error
 
     @app.errorhandler(HTTPException)
     def http_error_as_json_for_api(error):

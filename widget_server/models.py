@@ -193,7 +193,7 @@ class Answer(flask_db.Model):
     scale = peewee.CharField(max_length=16)
     score = peewee.SmallIntegerField()
     effort_class = peewee.CharField(max_length=9)
-    ease = peewee.FloatField()
+    ease = peewee.DoubleField()
     reasons = JSONField(default=list)
     comment = peewee.TextField(default="")
     locale = peewee.CharField(max_length=35, default="")
