@@ -4,22 +4,34 @@ from widget_server import create_app
 from widget_server.db import flask_db
 from widget_server.models import AdminUser, Site
 
+from . import databases
+
 ORIGIN = "https://help.example.com"
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(
+@pytest.fixture(scope="session", autouse=True)
+def test_databases():
+    databases.start_run()
+    yield
+    databases.end_run()
+
+
+def make_test_app(tmp_path, database_url):
+    return create_app(
         {
             "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}",
+            "DATABASE_URL": database_url,
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "SECRET_KEY": "test-secret-key",
             # Tests that deliver alerts call the outbox themselves or run a real server.
             "ALERT_WORKER": 0,
         }
     )
-    yield app
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield make_test_app(tmp_path, databases.fresh_url(tmp_path))
     flask_db.database.close()
 
 

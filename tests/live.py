@@ -2,7 +2,6 @@
 tests and the tests that restart a server."""
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -10,6 +9,8 @@ import time
 from widget_server import create_app
 from widget_server.db import flask_db
 from widget_server.models import Site
+
+from . import databases
 
 
 def free_port():
@@ -37,10 +38,9 @@ class LiveServer:
     def __init__(self, tmp_path, **settings):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.db_path = tmp_path / "live.sqlite3"
         self.env = dict(
             os.environ,
-            DATABASE_URL=f"sqlite:///{self.db_path}",
+            DATABASE_URL=databases.fresh_url(tmp_path, "live"),
             INSTANCE_PATH=str(tmp_path / "instance"),
             SECRET_KEY="browser-test-secret",
             PUBLIC_URL=self.url,
@@ -79,7 +79,7 @@ class LiveServer:
         finally:
             flask_db.database.close()
 
-    def answers(self, site_key, where="1", count=1):
+    def answers(self, site_key, where="1 = 1", count=1):
         """Wait for and return a site's answers matching `where` (the server writes async)."""
         return self.wait_for_rows(
             f"SELECT * FROM answer WHERE site_id = (SELECT id FROM site WHERE key = ?) AND {where} ORDER BY id",
@@ -90,16 +90,10 @@ class LiveServer:
             "SELECT * FROM impression WHERE site_id = (SELECT id FROM site WHERE key = ?) ORDER BY id",
             site_key, count=count)
 
-    def connection(self):
-        """A plain connection to the server's database, for reading and for the rare test
-        that must change a row behind the server's back."""
-        connection = sqlite3.connect(self.db_path, timeout=10)
-        connection.row_factory = sqlite3.Row
-        return connection
-
     def rows(self, sql, *params):
-        with self.connection() as connection:
-            return [dict(row) for row in connection.execute(sql, params)]
+        """Run SQL on the server's database from this process: for reading, and for the rare
+        test that must change a row behind the server's back."""
+        return databases.rows(self.env["DATABASE_URL"], sql, *params)
 
     def wait_for_rows(self, sql, *params, count=1, timeout=10):
         """Poll until the query returns `count` rows; the widget writes asynchronously."""

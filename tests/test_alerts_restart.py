@@ -37,8 +37,7 @@ def test_an_alert_queued_before_a_crash_is_delivered_once_after_the_restart(tmp_
         wait_until(lambda: server.rows("SELECT attempts FROM delivery") == [{"attempts": 1}])
         server.kill()
         # The retry's pause passes while the server is down.
-        with server.connection() as connection:
-            connection.execute("UPDATE delivery SET next_attempt_at = '2000-01-01 00:00:00'")
+        server.rows("UPDATE delivery SET next_attempt_at = '2000-01-01 00:00:00'")
         server.start()
         wait_until(lambda: server.rows("SELECT status FROM delivery") == [{"status": "delivered"}])
         time.sleep(3)  # a few more worker rounds: nothing more may arrive

@@ -8,9 +8,11 @@ import pytest
 from widget_server import create_app
 from widget_server.db import flask_db
 
+from . import databases
+
 
 def make_app(tmp_path, **config):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}", "INSTANCE_PATH": str(tmp_path), **config})
+    app = create_app({"DATABASE_URL": databases.fresh_url(tmp_path), "INSTANCE_PATH": str(tmp_path), **config})
     flask_db.database.close()
     return app
 

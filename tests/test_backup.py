@@ -2,8 +2,19 @@
 import sqlite3
 import threading
 
+import pytest
+
 from widget_server.db import flask_db
 from widget_server.models import Answer
+
+from .conftest import make_test_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    """Backups copy SQLite files (PostgreSQL has pg_dump), whichever database the suite runs on."""
+    yield make_test_app(tmp_path, f"sqlite:///{tmp_path / 'ces.sqlite3'}")
+    flask_db.database.close()
 
 
 def test_backup_while_answers_are_written(app, runner, site, tmp_path):

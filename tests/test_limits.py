@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from . import databases
 from .conftest import ORIGIN
 
 
@@ -62,7 +63,7 @@ def test_behind_a_trusted_proxy_each_visitor_has_its_own_allowance(tmp_path, sit
     from widget_server import create_app
     from widget_server.db import flask_db
 
-    config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'proxied.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
+    config = {"DATABASE_URL": databases.fresh_url(tmp_path), "INSTANCE_PATH": str(tmp_path),
               "SECRET_KEY": "x", "ALERT_WORKER": 0, "TRUSTED_PROXIES": 1}
     proxied = create_app(config)
     proxied.config.update(RATE_LIMIT_PER_CLIENT="2 per minute")

@@ -1,11 +1,10 @@
-"""Several gunicorn processes on one SQLite file: a burst of answers loses none and
+"""Several gunicorn processes on one database (a SQLite file by default): a burst of answers loses none and
 stores none twice, also when the servers are killed with SIGKILL in the middle of it."""
 import http.client
 import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from widget_server import create_app
 from widget_server.db import flask_db
 from widget_server.models import Site
 
+from . import databases
 from .live import free_port
 
 ORIGIN = "https://help.example.com"
@@ -32,8 +32,8 @@ class Gunicorn:
     def __init__(self, tmp_path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.db_path = tmp_path / "load.sqlite3"
-        self.env = dict(os.environ, DATABASE_URL=f"sqlite:///{self.db_path}", INSTANCE_PATH=str(tmp_path / "instance"),
+        self.database_url = databases.fresh_url(tmp_path, "load")
+        self.env = dict(os.environ, DATABASE_URL=self.database_url, INSTANCE_PATH=str(tmp_path / "instance"),
                         SECRET_KEY="load-test", ALERT_WORKER="0", RATE_LIMIT_PER_CLIENT="1000000 per minute",
                         RATE_LIMIT_PER_SITE="1000000 per minute")
         self.process = None
@@ -90,9 +90,8 @@ def servers(tmp_path):
     gunicorn.stop()
 
 
-def stored(db_path):
-    with sqlite3.connect(db_path, timeout=30) as connection:
-        return [row[0] for row in connection.execute("SELECT key FROM answer")]
+def stored(database_url):
+    return [row["key"] for row in databases.rows(database_url, "SELECT key FROM answer")]
 
 
 def test_a_burst_on_several_processes_stores_every_acknowledged_answer_once(servers, capsys):
@@ -106,7 +105,7 @@ def test_a_burst_on_several_processes_stores_every_acknowledged_answer_once(serv
     assert [status for status in statuses if status >= 500] == []
     assert not any(b"locked" in body for _, body in results)
     assert statuses.count(201) == 600
-    keys = stored(servers.db_path)
+    keys = stored(servers.database_url)
     assert len(keys) == len(set(keys)) == 600
     with capsys.disabled():
         print(f"\nburst: 600 answers sent by 16 clients to {WORKERS} gunicorn processes, "
@@ -145,7 +144,7 @@ def test_killed_mid_burst_loses_nothing_acknowledged_and_retries_store_no_duplic
         before_crash = set(acknowledged)
         servers.kill()
         # Everything acknowledged before the crash is on disk, before any restart.
-        assert before_crash <= {int(key.removeprefix("burst-")) for key in stored(servers.db_path)}
+        assert before_crash <= {int(key.removeprefix("burst-")) for key in stored(servers.database_url)}
         servers.start()
         for future in futures:
             future.result()
@@ -153,13 +152,13 @@ def test_killed_mid_burst_loses_nothing_acknowledged_and_retries_store_no_duplic
     # The kill really landed in the middle of traffic.
     assert interrupted
 
-    keys = stored(servers.db_path)
+    keys = stored(servers.database_url)
     assert len(keys) == len(set(keys)) == 800
-    with sqlite3.connect(servers.db_path) as connection:
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        # The summary's counts were written in the same transactions: none half-done.
-        assert connection.execute("SELECT SUM(answers) FROM scorecount").fetchone()[0] == 800
+    if not databases.ON_POSTGRESQL:
+        assert databases.rows(servers.database_url, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+    # The summary's counts were written in the same transactions: none half-done.
+    assert databases.rows(servers.database_url, "SELECT SUM(answers) AS total FROM scorecount") == [{"total": 800}]
     with capsys.disabled():
         print(f"\ncrash: SIGKILL after {len(before_crash)} of 800 answers acknowledged, {len(interrupted)} attempts "
               f"cut off, all {len(before_crash)} on disk before the restart; after retries {len(keys)} stored once "
-              "each, integrity check ok")
+              "each")

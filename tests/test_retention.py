@@ -8,6 +8,7 @@ from widget_server import create_app, retention, rollups, webhooks
 from widget_server.db import flask_db
 from widget_server.models import Answer, Delivery, Impression, Site, utcnow
 
+from . import databases
 from .test_admin import login
 from .test_rollups import snapshot
 
@@ -100,7 +101,7 @@ def test_retention_of_zero_days_is_refused(site):
 
 
 def test_a_database_from_before_retention_gets_the_column(tmp_path):
-    config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}", "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}
+    config = {"DATABASE_URL": databases.fresh_url(tmp_path), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}
     app = create_app(config)
     with app.app_context():
         Site.create_with_key("Older", ["https://older.example"])

@@ -1,0 +1,66 @@
+"""Where each test's database lives.
+
+By default every app a test makes gets its own SQLite file. Run the suite with
+DATABASE_URL=postgresql://… and every app gets its own schema on that server instead, in a
+database made for the run and dropped after it, so the same tests prove PostgreSQL.
+
+The variable is taken out of the environment here: apps and servers the tests start get
+their database from these helpers, never by inheriting it.
+"""
+import itertools
+import os
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from widget_server.db import database_for
+
+SERVER_URL = os.environ.pop("DATABASE_URL", "")
+ON_POSTGRESQL = SERVER_URL.startswith(("postgres://", "postgresql://"))
+RUN_DATABASE = f"ces_test_{os.getpid()}"
+_schema_numbers = itertools.count(1)
+
+
+def _url_for_database(name, query=""):
+    parts = urlsplit(SERVER_URL)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, query, ""))
+
+
+def _administer(sql):
+    """Run a statement that cannot run in a transaction (CREATE/DROP DATABASE)."""
+    server = database_for(SERVER_URL)
+    with server.connection_context():
+        server.execute_sql(sql)
+
+
+def start_run():
+    if ON_POSTGRESQL:
+        _administer(f'CREATE DATABASE "{RUN_DATABASE}"')
+
+
+def end_run():
+    if ON_POSTGRESQL:
+        _administer(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)')
+
+
+def fresh_url(tmp_path, name="ces"):
+    """The URL of a new, empty database for one app or server."""
+    if not ON_POSTGRESQL:
+        return f"sqlite:///{tmp_path / name}.sqlite3"
+    schema = f"test_{next(_schema_numbers)}"
+    run = database_for(_url_for_database(RUN_DATABASE))
+    with run.connection_context():
+        run.execute_sql(f'CREATE SCHEMA "{schema}"')
+    # libpq's "options" apply to every connection the app opens: its schema, and commits that
+    # skip the wait for the disk (throwaway data; each test creates a dozen tables).
+    options = f"-csearch_path={schema} -csynchronous_commit=off"
+    return _url_for_database(RUN_DATABASE, "options=" + quote(options))
+
+
+def rows(url, sql, *params):
+    """Run `sql` (written with ? placeholders) on the database at `url`; rows as dicts."""
+    database = database_for(url)
+    with database.connection_context():
+        cursor = database.execute_sql(sql.replace("?", database.param), params)
+        if cursor.description is None:
+            return []
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it, on a fresh Debian machine (as root): installs Debian's
+# Chromium and PostgreSQL and the test dependencies, runs every test on SQLite, then every
+# test again on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+apt-get update
+apt-get install -y chromium postgresql
+pip install -e '.[test]'
+
+python -m pytest
+
+# Debian creates a cluster but, with no init system running, may not start it.
+read -r version cluster < <(pg_lsclusters --no-header | awk 'NR == 1 {print $1, $2}')
+pg_ctlcluster "$version" "$cluster" status >/dev/null || pg_ctlcluster "$version" "$cluster" start
+# A superuser role named after this account, so the tests connect over the local socket.
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = '$(whoami)'\"" | grep -q 1 \
+    || su postgres -c "createuser --superuser $(whoami)"
+DATABASE_URL=postgresql:///postgres python -m pytest
