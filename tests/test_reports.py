@@ -1,10 +1,11 @@
 """Summary figures against hand-computed expectations, per scale and for a mix of scales."""
 import datetime
+from dataclasses import replace
 from itertools import count
 
 import pytest
 
-from widget_server import reports
+from widget_server import reports, retention
 from widget_server.models import Answer, Impression
 
 TODAY = datetime.date(2026, 11, 20)
@@ -148,6 +149,29 @@ def test_chatbot_exits_rank_by_bot_and_reasons_count_among_difficult_answers(app
     assert drivers[0] == ("repeat", 3, pytest.approx(75))
     assert drivers[1] == ("not-found", 1, pytest.approx(25))
     assert [agent.name for agent in reports.agents(PERIOD)] == ["nora-bot"]
+
+
+def test_all_time_views_read_the_totals_and_agree_with_the_daily_counts(app, site, monkeypatch):
+    give(site, [1, 2, 6], ref="kb-1", reasons=["unclear"], day=TODAY - datetime.timedelta(days=40))
+    give(site, [1], ref="kb-2", reasons=["not-found", "unclear"], day=TODAY - datetime.timedelta(days=3))
+    give(site, [7, 2], ref="kb-2", reasons=["unclear"], customer="leaving", day=TODAY - datetime.timedelta(days=3))
+    give(site, [5, 4, 1], scale="effort5", touchpoint="chatbot-exit", ref="conv", agent="nora-bot",
+         reasons=["repeat"], day=TODAY)
+    retention.delete_customer("leaving")
+    everything = reports.Filters(start=TODAY - datetime.timedelta(days=40), end=TODAY, site_id=site.id)
+    one_day_short = replace(everything, start=everything.start + datetime.timedelta(days=1))
+
+    def figures():
+        ranked, _ = reports.hot_spots(everything, minimum_answers=1)
+        groups = ranked + reports.agents(everything)
+        return ([(group.name, group.touchpoint, group.answers, group.easy, group.difficult, round(group.ease_sum, 6),
+                  group.reasons) for group in groups], reports.drivers(everything, difficult_answers=5))
+
+    assert reports.every_counted_day(everything) and not reports.every_counted_day(one_day_short)
+    from_totals = figures()
+    monkeypatch.setattr(reports, "every_counted_day", lambda filters: False)
+    assert figures() == from_totals
+    assert [name for name, *_ in from_totals[0]] == ["kb-1", "nora-bot", "kb-2", "nora-bot"]
 
 
 def test_trend_is_daily_for_short_ranges_and_weekly_for_long(app, site):

@@ -11,6 +11,7 @@ from .scales import SCALES
 def upgrade(database, models):
     add_missing_columns(database, models)
     count_answers_of_release_0_1()
+    sum_totals_of_daily_counts()
 
 
 def add_missing_columns(database, models):
@@ -35,3 +36,9 @@ def count_answers_of_release_0_1():
         for score in range(1, scale.points + 1):
             Answer.update(ease=scale.ease(score)).where((Answer.scale == scale.name) & (Answer.score == score)).execute()
     rollups.rebuild()
+
+
+def sum_totals_of_daily_counts():
+    """Databases counted before the all-time totals existed have daily counts only."""
+    if rollups.GroupCount.select().exists() and not rollups.GroupTotal.select().exists():
+        rollups.sum_totals()

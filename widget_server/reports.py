@@ -4,14 +4,16 @@ Every figure compares answers given on different scales only through the normali
 (easy / neutral / difficult and the ease index); the mean score is reported per scale.
 """
 import datetime
-from collections import defaultdict
+import heapq
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field, replace
 
 import peewee
 
 from . import stats
 from .models import Answer
-from .rollups import AGENT, ALL, CHATBOT_EXIT, PLACE, GroupCount, ImpressionCount, ReasonCount, ScoreCount
+from .rollups import (AGENT, ALL, CHATBOT_EXIT, PLACE, GroupCount, GroupTotal, ImpressionCount, ReasonCount,
+                      ReasonTotal, ScoreCount)
 from .scales import DIFFICULT, EASY, SCALES
 
 DAILY_TREND_MAX_DAYS = 31
@@ -34,7 +36,8 @@ class Filters:
         return replace(self, start=self.start - length, end=self.end - length)
 
     def where(self, model):
-        condition = model.day.between(self.start, self.end)
+        """The condition on a count table; a table of totals has no days to pick from."""
+        condition = model.day.between(self.start, self.end) if "day" in model._meta.fields else peewee.Value(True)
         if self.site_id is not None:
             condition &= model.site_id == self.site_id
         if self.touchpoint:
@@ -225,20 +228,42 @@ class Group(Shares):
     reasons: list = field(default_factory=list)
 
 
-def groups(filters, kind, by_touchpoint=True):
-    """Return a Group per place or agent (per touchpoint too, unless by_touchpoint is off)."""
-    touchpoint = GroupCount.touchpoint if by_touchpoint else peewee.Value("")
-    keys = [GroupCount.site_id, GroupCount.name] + ([GroupCount.touchpoint] if by_touchpoint else [])
+def every_counted_day(filters):
+    """Whether the filters' dates take in every day still counted, so that the all-time
+    totals answer for them."""
+    days = ScoreCount.select(ScoreCount.day)
+    if filters.site_id is not None:
+        days = days.where(ScoreCount.site_id == filters.site_id)
+    first = days.order_by(ScoreCount.day).limit(1).scalar()
+    last = days.order_by(ScoreCount.day.desc()).limit(1).scalar()
+    return first is None or (filters.start <= as_date(first) and as_date(last) <= filters.end)
+
+
+# A Group's counts as read, before it is worth making one.
+GroupRow = namedtuple("GroupRow", "site_id touchpoint kind name answers easy difficult ease_sum")
+
+
+def group_rows(filters, kind, by_touchpoint=True):
+    """Yield the fields of a Group per place or agent (per touchpoint too, unless
+    by_touchpoint is off)."""
+    model = GroupTotal if every_counted_day(filters) else GroupCount
+    touchpoint = model.touchpoint if by_touchpoint else peewee.Value("")
+    keys = [model.site_id, model.name] + ([model.touchpoint] if by_touchpoint else [])
     query = (
-        GroupCount.select(GroupCount.site_id, touchpoint, GroupCount.name, peewee.fn.SUM(GroupCount.answers),
-                          peewee.fn.SUM(GroupCount.easy), peewee.fn.SUM(GroupCount.difficult),
-                          peewee.fn.SUM(GroupCount.ease_sum))
-        .where(filters.where(GroupCount) & (GroupCount.kind == kind))
+        model.select(model.site_id, touchpoint, model.name, peewee.fn.SUM(model.answers), peewee.fn.SUM(model.easy),
+                     peewee.fn.SUM(model.difficult), peewee.fn.SUM(model.ease_sum))
+        .where(filters.where(model) & (model.kind == kind))
         .group_by(*keys)
         .tuples()
     )
-    return [Group(site_id, touchpoint, kind, name, int(answers), int(easy), int(difficult), float(ease_sum))
-            for site_id, touchpoint, name, answers, easy, difficult, ease_sum in query]
+    for site_id, touchpoint, name, answers, easy, difficult, ease_sum in query:
+        yield GroupRow(site_id, touchpoint, kind, name, int(answers), int(easy), int(difficult), float(ease_sum))
+
+
+def hardest_first(row):
+    """Sort key of a group's fields: highest lower bound of % difficult first, then the
+    most answers, then by name, so that equals always come in the same order."""
+    return -stats.wilson(row.difficult, row.answers)[0], -row.answers, row.name, row.touchpoint
 
 
 def hot_spots(filters, minimum_answers, limit=15):
@@ -246,32 +271,31 @@ def hot_spots(filters, minimum_answers, limit=15):
 
     Ranked by the lower bound of the 95 % interval of % difficult: the share of
     difficult answers that is at least this high, given how many answers there are.
+    Only the places shown become Groups: all time can hold thousands.
     """
-    places = groups(filters, PLACE)
+    places = list(group_rows(filters, PLACE))
     trusted = [place for place in places if place.answers >= minimum_answers]
-    trusted.sort(key=lambda place: (place.difficult_interval[0], place.answers), reverse=True)
-    ranked = trusted[:limit]
+    ranked = [Group(*place) for place in heapq.nsmallest(limit, trusted, key=hardest_first)]
     attach_reasons(filters, PLACE, ranked)
     return ranked, len(places) - len(trusted)
 
 
 def agents(filters):
     """Return agents and bots with their figures, hardest first by the same bound."""
-    found = groups(filters, AGENT, by_touchpoint=False)
-    found.sort(key=lambda agent: (agent.difficult_interval[0], agent.answers), reverse=True)
-    return found
+    return [Group(*row) for row in sorted(group_rows(filters, AGENT, by_touchpoint=False), key=hardest_first)]
 
 
 def reason_counts(filters, kind=ALL, names=None):
     """Return {(site_id, name): {reason: count}}, or {None: {...}} overall, among difficult answers."""
-    columns = [ReasonCount.site_id, ReasonCount.name] if names is not None else []
-    condition = filters.where(ReasonCount) & (ReasonCount.kind == kind)
+    model = ReasonTotal if every_counted_day(filters) else ReasonCount
+    columns = [model.site_id, model.name] if names is not None else []
+    condition = filters.where(model) & (model.kind == kind)
     if names is not None:
-        condition &= ReasonCount.name.in_(list(names))
+        condition &= model.name.in_(list(names))
     query = (
-        ReasonCount.select(*columns, ReasonCount.reason, peewee.fn.SUM(ReasonCount.answers))
+        model.select(*columns, model.reason, peewee.fn.SUM(model.answers))
         .where(condition)
-        .group_by(*columns, ReasonCount.reason)
+        .group_by(*columns, model.reason)
         .tuples()
     )
     counts = defaultdict(dict)

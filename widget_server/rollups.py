@@ -9,6 +9,9 @@ milliseconds.
   place (a page, article or bot: the friction hot spots) or agent.
 - ReasonCount: one-tap reasons chosen with difficult answers, per place, per agent, and
   site-wide (kind "all"), so the overall drivers are summed from a few rows per day.
+- GroupTotal and ReasonTotal: the last two summed over every day still kept, so a view
+  of all time reads one row per place (a few thousand) instead of one per place and day
+  (hundreds of thousands at a million answers).
 
 Each answer counts once in ScoreCount, once under kind "place" and, with an agent, once
 under kind "agent". `rebuild` recomputes everything from the raw rows; a test checks that
@@ -55,7 +58,7 @@ class GroupCount(DailyCount):
     answers = peewee.IntegerField(default=0)
     easy = peewee.IntegerField(default=0)
     difficult = peewee.IntegerField(default=0)
-    ease_sum = peewee.FloatField(default=0)
+    ease_sum = peewee.DoubleField(default=0)
 
     class Meta:
         indexes = (
@@ -76,7 +79,37 @@ class ReasonCount(DailyCount):
         indexes = ((("site_id", "day", "touchpoint", "kind", "name", "reason"), True),)
 
 
-ROLLUP_MODELS = (ScoreCount, ImpressionCount, GroupCount, ReasonCount)
+class GroupTotal(flask_db.Model):
+    site_id = peewee.IntegerField()
+    touchpoint = peewee.CharField(max_length=40)
+    kind = peewee.CharField(max_length=8)
+    name = peewee.CharField(max_length=200)
+    answers = peewee.IntegerField(default=0)
+    easy = peewee.IntegerField(default=0)
+    difficult = peewee.IntegerField(default=0)
+    ease_sum = peewee.DoubleField(default=0)
+
+    class Meta:
+        indexes = ((("site_id", "kind", "touchpoint", "name"), True),)
+
+
+class ReasonTotal(flask_db.Model):
+    site_id = peewee.IntegerField()
+    touchpoint = peewee.CharField(max_length=40)
+    kind = peewee.CharField(max_length=8)
+    name = peewee.CharField(max_length=200)
+    reason = peewee.CharField(max_length=20)
+    answers = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("site_id", "kind", "name", "touchpoint", "reason"), True),)
+
+
+DAILY_MODELS = (ScoreCount, ImpressionCount, GroupCount, ReasonCount)
+# Each total and the daily table it sums.
+TOTALS = {GroupTotal: GroupCount, ReasonTotal: ReasonCount}
+ROLLUP_MODELS = (*DAILY_MODELS, *TOTALS)
+TOTAL_KEYS = ("site_id", "touchpoint", "kind", "name", "reason")
 
 
 def place_of(touchpoint, ref, agent):
@@ -105,15 +138,12 @@ def count_answer(answer, sign=+1):
     day = answer.created_at.date()
     base = {"site_id": answer.site_id, "day": day, "touchpoint": answer.touchpoint}
     bump(ScoreCount, dict(base, scale=answer.scale, score=answer.score), answers=sign)
+    counters = dict(answers=sign, easy=sign * int(answer.effort_class == EASY),
+                    difficult=sign * int(answer.effort_class == DIFFICULT), ease_sum=sign * answer.ease)
     for kind, name in groups_of(answer):
-        bump(
-            GroupCount,
-            dict(base, kind=kind, name=name),
-            answers=sign,
-            easy=sign * int(answer.effort_class == EASY),
-            difficult=sign * int(answer.effort_class == DIFFICULT),
-            ease_sum=sign * answer.ease,
-        )
+        group = {"site_id": answer.site_id, "touchpoint": answer.touchpoint, "kind": kind, "name": name}
+        bump(GroupCount, dict(group, day=day), **counters)
+        bump(GroupTotal, group, **counters)
     count_reasons(answer, answer.reasons, sign)
 
 
@@ -121,10 +151,13 @@ def count_reasons(answer, reasons, sign):
     """Add (sign +1) or take away (-1) an answer's reasons; only difficult answers count."""
     if answer.effort_class != DIFFICULT:
         return
-    base = {"site_id": answer.site_id, "day": answer.created_at.date(), "touchpoint": answer.touchpoint}
+    day = answer.created_at.date()
     for kind, name in [*groups_of(answer), (ALL, "")]:
         for reason in reasons:
-            bump(ReasonCount, dict(base, kind=kind, name=name, reason=reason), answers=sign)
+            chosen = {"site_id": answer.site_id, "touchpoint": answer.touchpoint, "kind": kind, "name": name,
+                      "reason": reason}
+            bump(ReasonCount, dict(chosen, day=day), answers=sign)
+            bump(ReasonTotal, chosen, answers=sign)
 
 
 def count_impression(impression):
@@ -137,8 +170,24 @@ def count_impression(impression):
 
 def forget_days_before(site_id, day):
     """Drop every count of a site's days before `day`, whose answers are all being purged."""
-    for model in ROLLUP_MODELS:
+    for model in DAILY_MODELS:
         model.delete().where((model.site_id == site_id) & (model.day < day)).execute()
+    sum_totals(site_id)
+
+
+def sum_totals(site_id=None):
+    """Recompute the totals (of one site, or of all) from the daily counts."""
+    for total, daily in TOTALS.items():
+        keys = [name for name in TOTAL_KEYS if name in total._meta.fields]
+        counters = [field.name for field in total._meta.sorted_fields if field.name not in keys and field.name != "id"]
+        sums = (daily.select(*[getattr(daily, name) for name in keys],
+                             *[peewee.fn.SUM(getattr(daily, name)) for name in counters])
+                .group_by(*[getattr(daily, name) for name in keys]))
+        stale = total.delete()
+        if site_id is not None:
+            sums, stale = sums.where(daily.site_id == site_id), stale.where(total.site_id == site_id)
+        stale.execute()
+        total.insert_from(sums, [getattr(total, name) for name in keys + counters]).execute()
 
 
 def rebuild():
@@ -147,7 +196,7 @@ def rebuild():
 
     day = peewee.fn.DATE(Answer.created_at)
     with flask_db.database.atomic():
-        for model in ROLLUP_MODELS:
+        for model in DAILY_MODELS:
             model.delete().execute()
         scores = Answer.select(Answer.site, day, Answer.touchpoint, Answer.scale, Answer.score, peewee.fn.COUNT(Answer.id))
         ScoreCount.insert_from(
@@ -192,3 +241,4 @@ def rebuild():
         rows = [dict(zip(fields, key + (count,))) for key, count in tally.items()]
         for start in range(0, len(rows), 500):
             ReasonCount.insert_many(rows[start:start + 500]).execute()
+        sum_totals()
