@@ -36,8 +36,8 @@ def test_a_read_only_database_answers_503_with_retry_after(app, client, site):
 def test_an_unreachable_database_answers_503(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
                       "SECRET_KEY": "x", "ALERT_WORKER": 0})
-    # The disk goes away under a running server.
-    flask_db.database.close()
+    # The disk goes away under a running server (and its pool of open connections with it).
+    flask_db.database.close_all()
     flask_db.database.init(str(tmp_path / "gone" / "ces.sqlite3"), pragmas=dict(flask_db.database._pragmas))
 
     response = post_answer(app.test_client(), "some-site")

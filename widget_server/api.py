@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from . import locales, outbox
 from .limits import limit_public
-from .models import Answer, Impression, Site
+from .models import SITE_BY_KEY, Answer, Impression
 from .payloads import (
     FOLLOW_UP_CHECKS,
     IMPRESSION_CHECKS,
@@ -31,7 +31,7 @@ def cap_body_size():
 
 def site_for(key, *, writing):
     """Return the site a request is for, refusing unknown keys and origins not allowed."""
-    site = Site.get_or_none(Site.key == key)
+    site = next(iter(SITE_BY_KEY(key)), None)
     # Unknown key: nothing to store against.
     if site is None:
         raise PayloadError(
@@ -118,7 +118,9 @@ def create_answer():
     site = site_for(site_key_of(data), writing=True)
     fields = answer_fields(data)
     answer, created = Answer.record(site, fields)
-    outbox.wake()
+    # Waking the worker costs a query; most answers meet no alert rule.
+    if answer.alerts_queued:
+        outbox.wake()
     # The same key with a different score is a client bug, not a retry.
     if not created and not answer.same_answer_as(fields):
         raise PayloadError("id", "was already used for a different answer", 409)
@@ -143,8 +145,8 @@ def add_follow_up(answer_id):
     # Only the browser that gave the answer holds its token.
     if not answer.token_matches(fields["token"], current_app.config["SECRET_KEY"]):
         raise PayloadError("token", "does not belong to this answer", 403)
-    answer.add_follow_up(reasons=fields.get("reasons"), comment=fields.get("comment"))
-    outbox.wake()
+    if answer.add_follow_up(reasons=fields.get("reasons"), comment=fields.get("comment")):
+        outbox.wake()
     return jsonify({"id": answer.key, "class": answer.effort_class})
 
 

@@ -10,7 +10,7 @@ import peewee
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import locales, rollups
-from .db import JSONField, flask_db
+from .db import FixedInsert, FixedSelect, JSONField, flask_db
 from .scales import DEFAULT_SCALE, DIFFICULT, SCALES
 
 
@@ -203,6 +203,8 @@ class Answer(flask_db.Model):
     meta = JSONField(default=dict)
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(null=True)
+    # Not a column: how many alerts storing this answer queued (none for a retry).
+    alerts_queued = 0
 
     class Meta:
         indexes = (
@@ -226,9 +228,9 @@ class Answer(flask_db.Model):
         )
         try:
             with cls._meta.database.atomic():
-                answer = cls.create(**row)
+                answer = INSERT_ANSWER.save_new(cls(**row))
                 rollups.count_answer(answer)
-                Delivery.enqueue_for(answer)
+                answer.alerts_queued = Delivery.enqueue_for(answer)
                 return answer, True
         except peewee.IntegrityError:
             # Two deliveries of one answer raced; the first one's row stands.
@@ -242,7 +244,8 @@ class Answer(flask_db.Model):
         )
 
     def add_follow_up(self, reasons=None, comment=None):
-        """Replace the reasons and comment, keeping the reason counts in step."""
+        """Replace the reasons and comment, keeping the reason counts in step; return how
+        many alerts that queued."""
         with self._meta.database.atomic():
             if reasons is not None:
                 rollups.count_reasons(self, self.reasons, -1)
@@ -253,7 +256,7 @@ class Answer(flask_db.Model):
             self.updated_at = utcnow()
             self.save()
             # A comment can make an answer meet a rule it did not meet when it was given.
-            Delivery.enqueue_for(self)
+            return Delivery.enqueue_for(self)
 
     def follow_up_token(self, secret_key):
         """Return the token that lets the browser that gave this answer add a follow-up."""
@@ -278,7 +281,7 @@ class Impression(flask_db.Model):
     @classmethod
     def record(cls, site, fields):
         with cls._meta.database.atomic():
-            impression = cls.create(site=site, **fields)
+            impression = INSERT_IMPRESSION.save_new(cls(site=site, **fields))
             rollups.count_impression(impression)
         return impression
 
@@ -391,10 +394,16 @@ class Delivery(flask_db.Model):
     @classmethod
     def enqueue_for(cls, answer):
         """Queue an alert for each active target whose rule the answer now meets; call inside
-        the transaction that stored the answer or its follow-up, so none is lost."""
-        for webhook in Webhook.select().where((Webhook.site == answer.site_id) & Webhook.active):
-            if webhook.matches(answer):
-                cls.insert(webhook=webhook, answer=answer, alert_id=str(uuid.uuid4())).on_conflict_ignore().execute()
+        the transaction that stored the answer or its follow-up, so none is lost. Return how
+        many targets matched (each has its one delivery, new or from before)."""
+        matched = [webhook for webhook in ACTIVE_WEBHOOKS_OF_SITE(answer.site_id) if webhook.matches(answer)]
+        for webhook in matched:
+            cls.insert(webhook=webhook, answer=answer, alert_id=str(uuid.uuid4())).on_conflict_ignore().execute()
+        return len(matched)
 
 
+SITE_BY_KEY = FixedSelect(lambda key: Site.select().where(Site.key == key))
+ACTIVE_WEBHOOKS_OF_SITE = FixedSelect(lambda site_id: Webhook.select().where((Webhook.site == site_id) & Webhook.active))
+INSERT_ANSWER = FixedInsert(Answer)
+INSERT_IMPRESSION = FixedInsert(Impression)
 ALL_MODELS = (Site, Answer, Impression, AdminUser, ApiToken, Webhook, Delivery, *rollups.ROLLUP_MODELS)

@@ -17,11 +17,12 @@ Each answer counts once in ScoreCount, once under kind "place" and, with an agen
 under kind "agent". `rebuild` recomputes everything from the raw rows; a test checks that
 the two always agree.
 """
+import functools
 from collections import Counter
 
 import peewee
 
-from .db import flask_db
+from .db import FixedInsert, flask_db
 from .scales import DIFFICULT, EASY
 
 PLACE, AGENT, ALL = "place", "agent", "all"
@@ -125,11 +126,14 @@ def groups_of(answer):
         yield AGENT, answer.agent
 
 
+@functools.cache
+def upsert(model, keys, counters):
+    return FixedInsert(model, conflict_keys=keys, counters=counters)
+
+
 def bump(model, keys, **increments):
     """Add to a row's counters, creating it at these values if it is missing."""
-    target = [getattr(model, field) for field in keys]
-    update = {getattr(model, field): getattr(model, field) + amount for field, amount in increments.items()}
-    model.insert(**keys, **increments).on_conflict(conflict_target=target, update=update).execute()
+    upsert(model, tuple(keys), tuple(increments))({**keys, **increments})
 
 
 def count_answer(answer, sign=+1):
