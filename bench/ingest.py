@@ -1,0 +1,191 @@
+"""Answers per second the production server takes, next to a bare Flask endpoint.
+
+    python bench/ingest.py [--seconds 10] [--connections 32] [--workers 2]
+                           [--postgresql postgresql://USER@HOST/DB]
+
+Runs, one after the other in this run, the same load generator (wrk, from Debian's `wrk`
+package) with the same gunicorn settings (`-w 2`, sync workers, as the README's
+deployment recipe) against:
+
+- the baseline: bench/bare_app.py, whose endpoint only parses the same JSON and returns 204;
+- the real app on a new SQLite file (every answer stored, counted and checked);
+- with --postgresql, the real app on a new database made on that server (dropped after).
+
+wrk POSTs answers as the widget does (text/plain JSON, each with a new id; bench/ingest.lua)
+over --connections connections. It prints throughput, p50 and p99 latency and errors for
+each, and each one's ratio to the baseline, then checks that every answer the server
+acknowledged was stored once.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from widget_server import create_app  # noqa: E402
+from widget_server.db import database_for, flask_db  # noqa: E402
+from widget_server.models import Answer, Site  # noqa: E402
+
+ORIGIN = "https://help.example.com"
+WARM_UP_SECONDS = 2
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, app_spec, workers, env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", app_spec],
+            cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+
+def wrk(url, site_key, seconds, connections):
+    """Run wrk and return {requests_per_second, p50_ms, p99_ms, requests, errors}."""
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+               "-s", str(ROOT / "bench" / "ingest.lua"), url, "--", site_key, ORIGIN]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def milliseconds(percentile):
+        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50_ms": milliseconds(50),
+        "p99_ms": milliseconds(99),
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
+        "errors": (int(non_2xx[1]) if non_2xx else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
+
+
+def measure(app_spec, env, site_key, options):
+    server = Gunicorn(app_spec, options.workers, env)
+    try:
+        wrk(server.url, site_key, WARM_UP_SECONDS, options.connections)
+        return wrk(server.url, site_key, options.seconds, options.connections)
+    finally:
+        server.stop()
+
+
+def app_env(database_url, instance):
+    return dict(os.environ, DATABASE_URL=database_url, INSTANCE_PATH=instance, SECRET_KEY="benchmark",
+                # The limits stay on (their cost is part of every answer), set above the load.
+                RATE_LIMIT_PER_CLIENT="100000000 per minute", RATE_LIMIT_PER_SITE="100000000 per minute")
+
+
+def prepare(database_url, instance):
+    """Create the tables and a site; return the site's key."""
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": instance, "SECRET_KEY": "benchmark"})
+    with app.app_context():
+        key = Site.create_with_key("Ingest benchmark", [ORIGIN]).key
+    flask_db.database.close()
+    return key
+
+
+def stored(database_url, instance):
+    """(answers stored, answers stored more than once under one id)."""
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": instance, "SECRET_KEY": "benchmark"})
+    with app.app_context():
+        count = Answer.select().count()
+        distinct = Answer.select(Answer.key).distinct().count()
+    flask_db.database.close()
+    return count, count - distinct
+
+
+def run_app(label, database_url, baseline, options, results):
+    instance = tempfile.mkdtemp(prefix="ces-bench-")
+    site_key = prepare(database_url, instance)
+    figures = measure("widget_server:create_app()", app_env(database_url, instance), site_key, options)
+    count, duplicates = stored(database_url, instance)
+    # wrk counts a request when its response arrives; answers still in flight when it stops
+    # may be stored without being counted, never the other way round.
+    none_lost = count >= figures["requests"] - figures["errors"]
+    figures["note"] = (f"{count:,} stored, {duplicates} twice"
+                       + ("" if none_lost else " — FEWER THAN ACKNOWLEDGED"))
+    results.append((label, figures, baseline))
+
+
+class PostgresqlDatabase:
+    """A database made for this run on the server a URL names, dropped afterwards."""
+
+    def __init__(self, server_url):
+        self.server_url = server_url
+        self.name = f"ces_bench_{os.getpid()}"
+        parts = urlsplit(server_url)
+        self.url = urlunsplit((parts.scheme, parts.netloc, "/" + self.name, parts.query, ""))
+
+    def _administer(self, sql):
+        server = database_for(self.server_url)
+        with server.connection_context():
+            server.execute_sql(sql)
+
+    def __enter__(self):
+        self._administer(f'CREATE DATABASE "{self.name}"')
+        return self.url
+
+    def __exit__(self, *exc):
+        self._administer(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--postgresql", metavar="URL", help="also measure on this PostgreSQL server")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+
+    baseline = measure("bench.bare_app:create_app()", dict(os.environ), "bare", options)
+    results = [("bare Flask endpoint (parse JSON, 204)", baseline, None)]
+    with tempfile.TemporaryDirectory(prefix="ces-bench-") as folder:
+        run_app("app on SQLite", f"sqlite:///{folder}/ingest.sqlite3", baseline, options, results)
+    if options.postgresql:
+        with PostgresqlDatabase(options.postgresql) as url:
+            run_app("app on PostgreSQL", url, baseline, options, results)
+
+    print(f"ingest: gunicorn -w {options.workers} (sync), wrk {options.connections} connections, "
+          f"{options.seconds} s each, same run")
+    for label, figures, against in results:
+        line = (f"{label:40} {figures['requests_per_second']:8.0f} answers/s  p50 {figures['p50_ms']:6.1f} ms  "
+                f"p99 {figures['p99_ms']:6.1f} ms  errors {figures['errors']}")
+        if against:
+            line += (f"  = {figures['requests_per_second'] / against['requests_per_second']:.2f}x throughput, "
+                     f"{figures['p99_ms'] / against['p99_ms']:.2f}x p99; {figures['note']}")
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
