@@ -149,15 +149,17 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
   const liftAbove = (card) => {
     for (let round = 0; round < 4; round++) {
       const box = card.getBoundingClientRect();
-      let lift = 0;
+      // Each element once: styles are read per element, not per grid point (a long task).
+      const under = new Set();
       for (let x = box.left + 1; x < box.right; x += 20) {
         for (let y = box.top + 1; y < box.bottom; y += 20) {
-          for (const el of d.elementsFromPoint(x, y)) {
-            const position = el.localName == 'ces-prompt' ? '' : getComputedStyle(el).position;
-            if (position == 'fixed' || position == 'sticky') {
-              lift = Math.max(lift, innerHeight - el.getBoundingClientRect().top);
-            }
-          }
+          for (const el of d.elementsFromPoint(x, y)) under.add(el);
+        }
+      }
+      let lift = 0;
+      for (const el of under) {
+        if (el.localName != 'ces-prompt' && /fixed|sticky/.test(getComputedStyle(el).position)) {
+          lift = Math.max(lift, innerHeight - el.getBoundingClientRect().top);
         }
       }
       if (!lift) return;

@@ -1,0 +1,227 @@
+"""What the widget costs the page it is pasted into, measured in headless Chromium.
+
+    python bench/widget_runtime.py [--runs 7]
+
+Starts the real server (a new SQLite file, one site) and a host page on another origin,
+then loads, with Playwright driving Debian's Chromium (/usr/bin/chromium):
+
+- the baseline: the same host page with a 100-byte script, also from another origin, that
+  puts one plain button into the same box (the least any prompt can do);
+- the widget, inline in a reserved box (a knowledge-base article);
+- the widget as an overlay (a self-service page, data-ces-auto with no delay).
+
+For each it prints the median over --runs fresh page loads of: time from the script's
+arrival (its resource entry's responseEnd) to a rating button in the page; long tasks
+(over 50 ms); cumulative layout shift; requests made before the prompt showed; and,
+after a click on a rating, whether any preflight (OPTIONS) was sent. The interactive time
+is also given as a ratio to the baseline's.
+"""
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from widget_server import create_app  # noqa: E402
+from widget_server.db import flask_db  # noqa: E402
+from widget_server.models import Site  # noqa: E402
+
+CHROMIUM = os.environ.get("CES_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Recorded from the first moment of the page: long tasks, layout shifts, and the moment a
+# rating button first exists (a ces-prompt's shadow root, or the baseline's button).
+PROBE = """
+<script>
+  window.probe = {longTasks: [], shift: 0, shownAt: null};
+  new PerformanceObserver(list => list.getEntries().forEach(entry => probe.longTasks.push(entry.duration)))
+    .observe({type: "longtask", buffered: true});
+  new PerformanceObserver(list => list.getEntries().forEach(entry => {
+    if (!entry.hadRecentInput) probe.shift += entry.value;
+  })).observe({type: "layout-shift", buffered: true});
+  new MutationObserver(() => {
+    if (probe.shownAt !== null) return;
+    const host = document.querySelector("ces-prompt");
+    const ready = host ? host.shadowRoot && host.shadowRoot.querySelector("button")
+                       : document.querySelector("#baseline-button");
+    if (ready) probe.shownAt = performance.now();
+  }).observe(document.documentElement, {childList: true, subtree: true});
+</script>
+"""
+ARTICLE = "<h1>How do I reset my password?</h1>" + "<p>Open Settings, then Security, and choose Reset.</p>" * 12
+PAGES = {
+    "baseline": f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{PROBE}</head><body>{ARTICLE}
+<div id="box" style="min-height: 150px"></div>
+<script async src="__BASELINE__/bench-baseline.js"></script></body></html>""",
+    "inline": f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{PROBE}</head><body>{ARTICLE}
+<div id="box" style="min-height: 150px" data-ces-touchpoint="kb-article" data-ces-ref="kb-reset"></div>
+<script async src="__API__/widget.js" data-site="__SITE__"></script></body></html>""",
+    "overlay": f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{PROBE}</head><body>{ARTICLE}
+<script async src="__API__/widget.js" data-site="__SITE__" data-ces-auto="self-service"></script></body></html>""",
+}
+BASELINE_SCRIPT = (b'(()=>{let b=document.createElement("button");b.id="baseline-button";b.textContent="1";'
+                   b'document.getElementById("box").append(b)})();')
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """The real app in its own process (`widget-server run`), on a new SQLite file."""
+
+    def __init__(self, folder, host_origin):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        database_url = f"sqlite:///{folder}/runtime.sqlite3"
+        app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": folder, "SECRET_KEY": "benchmark"})
+        with app.app_context():
+            # Shown to every visitor, at once: the overlay opens without waiting.
+            self.site_key = Site.create_with_key("Runtime benchmark", [host_origin], sample_percent=100,
+                                                 auto_delay_seconds=0).key
+        flask_db.database.close()
+        env = dict(os.environ, DATABASE_URL=database_url, INSTANCE_PATH=folder, SECRET_KEY="benchmark",
+                   RATE_LIMIT_PER_CLIENT="100000 per minute")
+        self.process = subprocess.Popen([sys.executable, "-m", "widget_server.cli", "run", "--port", str(self.port)],
+                                        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("the server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class HostPages:
+    """Serves the pages on http://localhost:PORT, and the baseline's script on
+    http://127.0.0.1:PORT: another origin, as the widget's server is."""
+
+    def __init__(self):
+        self.api = self.site_key = None
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
+        port = self.server.server_address[1]
+        self.origin, self.script_origin = f"http://localhost:{port}", f"http://127.0.0.1:{port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def handler(self):
+        pages = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                name = self.path.strip("/").split("?")[0]
+                if name == "bench-baseline.js":
+                    self.reply("text/javascript", BASELINE_SCRIPT)
+                elif name in PAGES:
+                    body = (PAGES[name].replace("__API__", pages.api).replace("__SITE__", pages.site_key)
+                            .replace("__BASELINE__", pages.script_origin))
+                    self.reply("text/html; charset=utf-8", body.encode())
+                else:
+                    self.send_error(404)
+
+            def reply(self, content_type, body):
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+
+def load(browser, url, script_name):
+    """Load one page in a fresh context; return its figures."""
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append((time.monotonic(), request.method, request.url)))
+    page.goto(url)
+    page.wait_for_function("probe.shownAt !== null", timeout=10_000)
+    page.wait_for_timeout(300)  # layout shifts and long tasks that follow the prompt
+    figures = page.evaluate(f"""() => {{
+        const script = performance.getEntriesByType("resource").find(entry => entry.name.includes("{script_name}"));
+        const before = performance.getEntriesByType("resource").filter(entry => entry.startTime <= probe.shownAt);
+        const config = performance.getEntriesByType("resource").find(entry => entry.name.includes("/config"));
+        return {{interactive: probe.shownAt - script.responseEnd,
+                 afterConfig: config ? probe.shownAt - config.responseEnd : 0,
+                 configFetch: config ? config.responseEnd - config.startTime : 0, longTasks: probe.longTasks,
+                 shift: probe.shift, requestsBefore: before.length}};
+    }}""")
+    clicked = len(requests)
+    host = page.locator("ces-prompt")
+    if host.count():
+        host.locator("button", has_text="2").first.click()
+        page.wait_for_timeout(300)
+    after_click = [method for _, method, _ in requests[clicked:]]
+    figures["preflights"] = after_click.count("OPTIONS")
+    figures["writes"] = after_click.count("POST")
+    context.close()
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    options = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+
+    pages = HostPages()
+    with tempfile.TemporaryDirectory(prefix="ces-bench-") as folder:
+        server = Server(folder, pages.origin)
+        pages.api, pages.site_key = server.url, server.site_key
+        results = {}
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for name in PAGES:
+                    script = "bench-baseline.js" if name == "baseline" else "widget.js"
+                    load(browser, f"{pages.origin}/{name}", script)  # warm the servers; each load is a new context
+                    results[name] = [load(browser, f"{pages.origin}/{name}", script) for _ in range(options.runs)]
+                browser.close()
+        finally:
+            server.stop()
+            pages.server.shutdown()
+
+    baseline = statistics.median(run["interactive"] for run in results["baseline"])
+    print(f"widget runtime in headless Chromium, median of {options.runs} fresh page loads each, same run")
+    for name, runs in results.items():
+        interactive = statistics.median(run["interactive"] for run in runs)
+        longest = max((duration for run in runs for duration in run["longTasks"]), default=0)
+        after_config = statistics.median(run["afterConfig"] for run in runs)
+        config_fetch = statistics.median(run["configFetch"] for run in runs)
+        line = (f"{name:9} interactive {interactive:6.1f} ms after the script arrived"
+                f" ({interactive / baseline:.1f}x baseline; config fetch {config_fetch:4.1f} ms,"
+                f" prompt drawn {after_config:4.1f} ms after it)  long tasks >50 ms: "
+                f"{sum(len(run['longTasks']) for run in runs)} (longest {longest:.0f} ms)  "
+                f"CLS max {max(run['shift'] for run in runs):.3f}  "
+                f"requests before prompt: {max(run['requestsBefore'] for run in runs)}")
+        if name != "baseline":
+            line += (f"  on answer: {max(run['writes'] for run in runs)} POST, "
+                     f"{max(run['preflights'] for run in runs)} preflight")
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
