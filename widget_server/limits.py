@@ -1,7 +1,9 @@
 """Rate limits (flask-limiter): per client and per site on the public API, per client and
 per account on the admin login. Counters live in memory unless RATELIMIT_STORAGE_URI
 names a shared store (redis://…), which several servers need so they count together."""
+import math
 import re
+import time
 
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -47,7 +49,17 @@ def limit_public(blueprint):
     return blueprint
 
 
+def retry_after_on_refusals(response):
+    """Tell a refused client when to come back. Flask-Limiter's own headers would do it, but
+    they read the window's state on every request (a store round trip with Redis) to
+    describe allowances nobody reads, so they are off and only a 429 carries this."""
+    if response.status_code == 429 and "Retry-After" not in response.headers and limiter.current_limit:
+        response.headers["Retry-After"] = str(max(1, math.ceil(limiter.current_limit.reset_at - time.time())))
+    return response
+
+
 def init_app(app):
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"] or "memory://"
     limiter.init_app(app)
+    app.after_request(retry_after_on_refusals)
