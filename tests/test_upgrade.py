@@ -10,6 +10,7 @@ from widget_server import create_app, reports, rollups
 from widget_server.db import flask_db
 from widget_server.models import AdminUser, Answer, Site
 
+from . import databases
 from .test_rollups import snapshot
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release-0.1.sql"
@@ -61,3 +62,25 @@ def test_upgrading_twice_changes_nothing(upgraded, tmp_path):
                 "SECRET_KEY": "x", "ALERT_WORKER": 0})
 
     assert snapshot() == before
+
+
+def test_a_database_counted_before_the_site_wide_counts_and_totals_is_counted_again(tmp_path):
+    config = {"DATABASE_URL": databases.fresh_url(tmp_path), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
+              "ALERT_WORKER": 0}
+    app = create_app(config)
+    with app.app_context():
+        site = Site.create_with_key("Counted early", ["https://help.example.com"])
+        for number, score in enumerate([1, 2, 7]):
+            Answer.record(site, {"key": f"early-{number:014d}", "touchpoint": "kb-article", "scale": "agreement7",
+                                 "score": score, "ref": "kb-1", "reasons": ["unclear"] if score < 3 else []})
+        counted = snapshot()
+        # As the previous version left it: no site-wide daily rows, no totals.
+        rollups.GroupCount.delete().where(rollups.GroupCount.kind == rollups.ALL).execute()
+        for total in rollups.TOTALS:
+            total.delete().execute()
+    flask_db.database.close()
+
+    app = create_app(config)
+    with app.app_context():
+        assert snapshot() == counted
+    flask_db.database.close()

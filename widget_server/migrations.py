@@ -11,7 +11,7 @@ from .scales import SCALES
 def upgrade(database, models):
     add_missing_columns(database, models)
     count_answers_of_release_0_1()
-    sum_totals_of_daily_counts()
+    count_again_for_new_count_tables()
 
 
 def add_missing_columns(database, models):
@@ -38,7 +38,9 @@ def count_answers_of_release_0_1():
     rollups.rebuild()
 
 
-def sum_totals_of_daily_counts():
-    """Databases counted before the all-time totals existed have daily counts only."""
-    if rollups.GroupCount.select().exists() and not rollups.GroupTotal.select().exists():
-        rollups.sum_totals()
+def count_again_for_new_count_tables():
+    """Databases counted before the site-wide daily counts (kind "all") and the all-time
+    totals existed lack them: count everything again, once."""
+    counted = rollups.GroupCount.select().exists()
+    if counted and not rollups.GroupCount.select().where(rollups.GroupCount.kind == rollups.ALL).exists():
+        rollups.rebuild()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 import peewee
 
 from . import stats
+from .db import flask_db
 from .models import Answer
 from .rollups import (AGENT, ALL, CHATBOT_EXIT, PLACE, GroupCount, GroupTotal, ImpressionCount, ReasonCount,
                       ReasonTotal, ScoreCount)
@@ -248,15 +249,17 @@ def group_rows(filters, kind, by_touchpoint=True):
     by_touchpoint is off)."""
     model = GroupTotal if every_counted_day(filters) else GroupCount
     touchpoint = model.touchpoint if by_touchpoint else peewee.Value("")
-    keys = [model.site_id, model.name] + ([model.touchpoint] if by_touchpoint else [])
+    # In the order of the unique index of the totals, which then need no sort.
+    keys = [model.site_id] + ([model.touchpoint] if by_touchpoint else []) + [model.name]
     query = (
         model.select(model.site_id, touchpoint, model.name, peewee.fn.SUM(model.answers), peewee.fn.SUM(model.easy),
                      peewee.fn.SUM(model.difficult), peewee.fn.SUM(model.ease_sum))
         .where(filters.where(model) & (model.kind == kind))
         .group_by(*keys)
-        .tuples()
     )
-    for site_id, touchpoint, name, answers, easy, difficult, ease_sum in query:
+    # Straight from the cursor: all time can be thousands of rows, and Peewee's row
+    # wrapper would cost more than the query.
+    for site_id, touchpoint, name, answers, easy, difficult, ease_sum in flask_db.database.execute(query):
         yield GroupRow(site_id, touchpoint, kind, name, int(answers), int(easy), int(difficult), float(ease_sum))
 
 
@@ -347,22 +350,18 @@ def bucketed(filters, daily_rows):
     return weekly, [Point(start, *counts) for start, counts in sorted(buckets.items())]
 
 
-def per_point(value_of):
-    """A SQL CASE giving value_of(scale, score) for each stored (scale, score) pair."""
-    cases = [((ScoreCount.scale == scale.name) & (ScoreCount.score == score), value_of(scale, score))
-             for scale in SCALES.values() for score in range(1, scale.points + 1)]
-    return peewee.Case(None, cases, 0)
-
-
 def trend(filters):
     """Return (weekly?, [Point]): daily for ranges up to a month, weekly beyond."""
-    difficult = per_point(lambda scale, score: int(scale.effort_class(score) == DIFFICULT))
-    ease = per_point(lambda scale, score: scale.ease(score))
+    return daily_groups(filters, GroupCount.kind == ALL)
+
+
+def daily_groups(filters, which):
+    """Sum the GroupCount rows `which` picks per day, into days or weeks."""
     query = (
-        ScoreCount.select(ScoreCount.day, peewee.fn.SUM(ScoreCount.answers),
-                          peewee.fn.SUM(ScoreCount.answers * difficult), peewee.fn.SUM(ScoreCount.answers * ease))
-        .where(filters.where(ScoreCount))
-        .group_by(ScoreCount.day)
+        GroupCount.select(GroupCount.day, peewee.fn.SUM(GroupCount.answers), peewee.fn.SUM(GroupCount.difficult),
+                          peewee.fn.SUM(GroupCount.ease_sum))
+        .where(filters.where(GroupCount) & which)
+        .group_by(GroupCount.day)
         .tuples()
     )
     return bucketed(filters, query)
@@ -370,15 +369,7 @@ def trend(filters):
 
 def place_trend(filters, name):
     """Return (weekly?, [Point]) for one place, from its daily counts."""
-    condition = filters.where(GroupCount) & (GroupCount.kind == PLACE) & (GroupCount.name == name)
-    query = (
-        GroupCount.select(GroupCount.day, peewee.fn.SUM(GroupCount.answers), peewee.fn.SUM(GroupCount.difficult),
-                          peewee.fn.SUM(GroupCount.ease_sum))
-        .where(condition)
-        .group_by(GroupCount.day)
-        .tuples()
-    )
-    return bucketed(filters, query)
+    return daily_groups(filters, (GroupCount.kind == PLACE) & (GroupCount.name == name))
 
 
 def answers_in(filters):

@@ -6,15 +6,16 @@ milliseconds.
   headline figure, trend and distribution derives from it).
 - ImpressionCount: prompts seen per site, day and touchpoint (response rates).
 - GroupCount: answers, easy, difficult and summed ease per site, day, touchpoint and
-  place (a page, article or bot: the friction hot spots) or agent.
+  place (a page, article or bot: the friction hot spots), agent, or the whole site (kind
+  "all": the trend reads one row per day and touchpoint).
 - ReasonCount: one-tap reasons chosen with difficult answers, per place, per agent, and
   site-wide (kind "all"), so the overall drivers are summed from a few rows per day.
 - GroupTotal and ReasonTotal: the last two summed over every day still kept, so a view
   of all time reads one row per place (a few thousand) instead of one per place and day
   (hundreds of thousands at a million answers).
 
-Each answer counts once in ScoreCount, once under kind "place" and, with an agent, once
-under kind "agent". `rebuild` recomputes everything from the raw rows; a test checks that
+Each answer counts once in ScoreCount, once under kind "place", once under kind "all"
+and, with an agent, once under kind "agent". `rebuild` recomputes everything from the raw rows; a test checks that
 the two always agree.
 """
 import functools
@@ -121,6 +122,7 @@ def place_of(touchpoint, ref, agent):
 
 def groups_of(answer):
     """Yield (kind, name) for each GroupCount row an answer counts in."""
+    yield ALL, ""
     yield PLACE, place_of(answer.touchpoint, answer.ref, answer.agent)
     if answer.agent:
         yield AGENT, answer.agent
@@ -156,7 +158,7 @@ def count_reasons(answer, reasons, sign):
     if answer.effort_class != DIFFICULT:
         return
     day = answer.created_at.date()
-    for kind, name in [*groups_of(answer), (ALL, "")]:
+    for kind, name in groups_of(answer):
         for reason in reasons:
             chosen = {"site_id": answer.site_id, "touchpoint": answer.touchpoint, "kind": kind, "name": name,
                       "reason": reason}
@@ -209,7 +211,8 @@ def rebuild():
              ScoreCount.answers],
         ).execute()
         place = peewee.Case(None, [((Answer.touchpoint == CHATBOT_EXIT) & (Answer.agent != ""), Answer.agent)], Answer.ref)
-        for kind, name, only in ((PLACE, place, None), (AGENT, Answer.agent, Answer.agent != "")):
+        for kind, name, only in ((ALL, peewee.Value(""), None), (PLACE, place, None),
+                                 (AGENT, Answer.agent, Answer.agent != "")):
             groups = Answer.select(
                 Answer.site, day, Answer.touchpoint, peewee.Value(kind), name, peewee.fn.COUNT(Answer.id),
                 peewee.fn.SUM(peewee.Case(None, [(Answer.effort_class == EASY, 1)], 0)),
@@ -218,8 +221,10 @@ def rebuild():
             )
             if only is not None:
                 groups = groups.where(only)
+            # PostgreSQL refuses a constant in GROUP BY: the site-wide rows group without it.
+            by_name = [] if kind == ALL else [name]
             GroupCount.insert_from(
-                groups.group_by(Answer.site, day, Answer.touchpoint, name),
+                groups.group_by(Answer.site, day, Answer.touchpoint, *by_name),
                 [GroupCount.site_id, GroupCount.day, GroupCount.touchpoint, GroupCount.kind, GroupCount.name,
                  GroupCount.answers, GroupCount.easy, GroupCount.difficult, GroupCount.ease_sum],
             ).execute()
