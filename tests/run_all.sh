@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it, on a fresh Debian machine (as root): installs Debian's
-# Chromium and PostgreSQL and the test dependencies, runs every test on SQLite, then every
+# Chromium, PostgreSQL and Redis and the test dependencies, runs every test on SQLite, then every
 # test again on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 apt-get update
-apt-get install -y chromium postgresql
+apt-get install -y chromium postgresql redis-server
 pip install -e '.[test]'
 
 python -m pytest
