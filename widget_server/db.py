@@ -125,18 +125,35 @@ class FixedInsert:
         instance.id = self(instance.__data__)
         return instance
 
-    def __call__(self, values):
-        """Write a row from {field name: value} (missing fields take their defaults); return
-        the new row's id, or None for an upsert."""
-        database = self.model._meta.database
+    def bind(self, values):
+        """Return (sql, params) writing a row from {field name: value} (missing fields take
+        their defaults)."""
+        database = flask_db.database
         if self.sql is None or self.sql[0] != database.param:
             self.sql = (database.param, self._write_sql(database))
         params = []
         for field in self.fields:
             value = values[field.name] if field.name in values else field.default
             params.append(field.db_value(value() if callable(value) else value))
-        cursor = database.execute_sql(self.sql[1], params)
+        return self.sql[1], params
+
+    def __call__(self, values):
+        """Write a row; return the new row's id, or None for an upsert."""
+        cursor = flask_db.database.execute_sql(*self.bind(values))
         return None if self.conflict_keys else cursor.fetchone()[0]
+
+    @staticmethod
+    def run_together(writes):
+        """Run [(FixedInsert, values)] in order. PostgreSQL takes them as one query, one round
+        trip instead of one each (half of an answer's time there went in round trips)."""
+        database = flask_db.database
+        bound = [insert.bind(values) for insert, values in writes]
+        # flask_db.database is the proxy the models are bound to; .obj is the database behind it.
+        if isinstance(getattr(database, "obj", database), peewee.PostgresqlDatabase) and len(bound) > 1:
+            database.execute_sql(";\n".join(sql for sql, _ in bound), [p for _, params in bound for p in params])
+        else:
+            for sql, params in bound:
+                database.execute_sql(sql, params)
 
 
 class FixedSelect:

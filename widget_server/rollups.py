@@ -138,32 +138,53 @@ def bump(model, keys, **increments):
     upsert(model, tuple(keys), tuple(increments))({**keys, **increments})
 
 
+class Bumps:
+    """The counter changes of one write, sent together (see FixedInsert.run_together)."""
+
+    def __init__(self):
+        self.writes = []
+
+    def add(self, model, keys, **increments):
+        self.writes.append((upsert(model, tuple(keys), tuple(increments)), {**keys, **increments}))
+
+    def send(self):
+        FixedInsert.run_together(self.writes)
+        self.writes = []
+
+
 def count_answer(answer, sign=+1):
     """Count a new answer (sign -1: one being deleted); call inside the transaction that
     stores or deletes it."""
     day = answer.created_at.date()
-    base = {"site_id": answer.site_id, "day": day, "touchpoint": answer.touchpoint}
-    bump(ScoreCount, dict(base, scale=answer.scale, score=answer.score), answers=sign)
+    bumps = Bumps()
+    bumps.add(ScoreCount, {"site_id": answer.site_id, "day": day, "touchpoint": answer.touchpoint,
+                           "scale": answer.scale, "score": answer.score}, answers=sign)
     counters = dict(answers=sign, easy=sign * int(answer.effort_class == EASY),
                     difficult=sign * int(answer.effort_class == DIFFICULT), ease_sum=sign * answer.ease)
     for kind, name in groups_of(answer):
         group = {"site_id": answer.site_id, "touchpoint": answer.touchpoint, "kind": kind, "name": name}
-        bump(GroupCount, dict(group, day=day), **counters)
-        bump(GroupTotal, group, **counters)
-    count_reasons(answer, answer.reasons, sign)
+        bumps.add(GroupCount, dict(group, day=day), **counters)
+        bumps.add(GroupTotal, group, **counters)
+    count_reasons(answer, answer.reasons, sign, bumps)
+    bumps.send()
 
 
-def count_reasons(answer, reasons, sign):
-    """Add (sign +1) or take away (-1) an answer's reasons; only difficult answers count."""
+def count_reasons(answer, reasons, sign, bumps=None):
+    """Add (sign +1) or take away (-1) an answer's reasons; only difficult answers count.
+    With `bumps`, the changes join those; the caller sends them."""
     if answer.effort_class != DIFFICULT:
         return
+    own = bumps is None
+    bumps = Bumps() if own else bumps
     day = answer.created_at.date()
     for kind, name in groups_of(answer):
         for reason in reasons:
             chosen = {"site_id": answer.site_id, "touchpoint": answer.touchpoint, "kind": kind, "name": name,
                       "reason": reason}
-            bump(ReasonCount, dict(chosen, day=day), answers=sign)
-            bump(ReasonTotal, chosen, answers=sign)
+            bumps.add(ReasonCount, dict(chosen, day=day), answers=sign)
+            bumps.add(ReasonTotal, chosen, answers=sign)
+    if own:
+        bumps.send()
 
 
 def count_impression(impression):
