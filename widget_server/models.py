@@ -248,8 +248,10 @@ class Answer(flask_db.Model):
         many alerts that queued."""
         with self._meta.database.atomic():
             if reasons is not None:
-                rollups.count_reasons(self, self.reasons, -1)
-                rollups.count_reasons(self, reasons, +1)
+                changes = rollups.Bumps()
+                rollups.count_reasons(self, self.reasons, -1, changes)
+                rollups.count_reasons(self, reasons, +1, changes)
+                changes.send()
                 self.reasons = reasons
             if comment is not None:
                 self.comment = comment

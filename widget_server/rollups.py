@@ -31,7 +31,7 @@ CHATBOT_EXIT = "chatbot-exit"
 
 
 class DailyCount(flask_db.Model):
-    """What every count table is keyed by first; a base for them, with no table of its own."""
+    """What the score and impression tables are keyed by; a base, with no table of its own."""
 
     site_id = peewee.IntegerField()
     day = peewee.DateField()
@@ -54,13 +54,32 @@ class ImpressionCount(DailyCount):
         indexes = ((("site_id", "day", "touchpoint"), True),)
 
 
-class GroupCount(DailyCount):
+class GroupCounters(flask_db.Model):
+    """What GroupCount and GroupTotal count a place, agent or site by; a base, no table."""
+
+    site_id = peewee.IntegerField()
+    touchpoint = peewee.CharField(max_length=40)
     kind = peewee.CharField(max_length=8)
     name = peewee.CharField(max_length=200)
     answers = peewee.IntegerField(default=0)
     easy = peewee.IntegerField(default=0)
     difficult = peewee.IntegerField(default=0)
     ease_sum = peewee.DoubleField(default=0)
+
+
+class ReasonCounters(flask_db.Model):
+    """What ReasonCount and ReasonTotal count reasons by; a base, no table."""
+
+    site_id = peewee.IntegerField()
+    touchpoint = peewee.CharField(max_length=40)
+    kind = peewee.CharField(max_length=8)
+    name = peewee.CharField(max_length=200)
+    reason = peewee.CharField(max_length=20)
+    answers = peewee.IntegerField(default=0)
+
+
+class GroupCount(GroupCounters):
+    day = peewee.DateField()
 
     class Meta:
         indexes = (
@@ -71,38 +90,19 @@ class GroupCount(DailyCount):
         )
 
 
-class ReasonCount(DailyCount):
-    kind = peewee.CharField(max_length=8)
-    name = peewee.CharField(max_length=200)
-    reason = peewee.CharField(max_length=20)
-    answers = peewee.IntegerField(default=0)
+class ReasonCount(ReasonCounters):
+    day = peewee.DateField()
 
     class Meta:
         indexes = ((("site_id", "day", "touchpoint", "kind", "name", "reason"), True),)
 
 
-class GroupTotal(flask_db.Model):
-    site_id = peewee.IntegerField()
-    touchpoint = peewee.CharField(max_length=40)
-    kind = peewee.CharField(max_length=8)
-    name = peewee.CharField(max_length=200)
-    answers = peewee.IntegerField(default=0)
-    easy = peewee.IntegerField(default=0)
-    difficult = peewee.IntegerField(default=0)
-    ease_sum = peewee.DoubleField(default=0)
-
+class GroupTotal(GroupCounters):
     class Meta:
         indexes = ((("site_id", "kind", "touchpoint", "name"), True),)
 
 
-class ReasonTotal(flask_db.Model):
-    site_id = peewee.IntegerField()
-    touchpoint = peewee.CharField(max_length=40)
-    kind = peewee.CharField(max_length=8)
-    name = peewee.CharField(max_length=200)
-    reason = peewee.CharField(max_length=20)
-    answers = peewee.IntegerField(default=0)
-
+class ReasonTotal(ReasonCounters):
     class Meta:
         indexes = ((("site_id", "kind", "name", "touchpoint", "reason"), True),)
 
@@ -149,7 +149,6 @@ class Bumps:
 
     def send(self):
         FixedInsert.run_together(self.writes)
-        self.writes = []
 
 
 def count_answer(answer, sign=+1):
@@ -169,13 +168,11 @@ def count_answer(answer, sign=+1):
     bumps.send()
 
 
-def count_reasons(answer, reasons, sign, bumps=None):
-    """Add (sign +1) or take away (-1) an answer's reasons; only difficult answers count.
-    With `bumps`, the changes join those; the caller sends them."""
+def count_reasons(answer, reasons, sign, bumps):
+    """Add (sign +1) or take away (-1) an answer's reasons to `bumps`, which the caller
+    sends; only difficult answers count."""
     if answer.effort_class != DIFFICULT:
         return
-    own = bumps is None
-    bumps = Bumps() if own else bumps
     day = answer.created_at.date()
     for kind, name in groups_of(answer):
         for reason in reasons:
@@ -183,8 +180,6 @@ def count_reasons(answer, reasons, sign, bumps=None):
                       "reason": reason}
             bumps.add(ReasonCount, dict(chosen, day=day), answers=sign)
             bumps.add(ReasonTotal, chosen, answers=sign)
-    if own:
-        bumps.send()
 
 
 def count_impression(impression):
