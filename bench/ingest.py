@@ -21,11 +21,9 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,15 +33,10 @@ sys.path.insert(0, str(ROOT))
 from widget_server import create_app  # noqa: E402
 from widget_server.db import database_for, flask_db  # noqa: E402
 from widget_server.models import Answer, Site  # noqa: E402
+from tests.live import free_port, wait_for_port  # noqa: E402
 
 ORIGIN = "https://help.example.com"
 WARM_UP_SECONDS = 2
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Gunicorn:
@@ -54,14 +47,7 @@ class Gunicorn:
             [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
              "--log-level", "warning", app_spec],
             cwd=ROOT, env=env, start_new_session=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit("gunicorn did not start")
+        wait_for_port(self.port, self.process, timeout=20)
 
     def stop(self):
         os.killpg(self.process.pid, signal.SIGTERM)

@@ -19,7 +19,6 @@ is also given as a ratio to the baseline's.
 """
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from widget_server import create_app  # noqa: E402
 from widget_server.db import flask_db  # noqa: E402
 from widget_server.models import Site  # noqa: E402
+from tests.live import free_port, wait_for_port  # noqa: E402
 
 CHROMIUM = os.environ.get("CES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -83,12 +83,6 @@ BASELINE_SCRIPT = (b'(()=>{let s=document.currentScript;fetch(s.dataset.config).
                    b'document.getElementById("box").append(b)})})();')
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     """The real app in its own process (`widget-server run`), on a new SQLite file."""
 
@@ -106,14 +100,7 @@ class Server:
                    RATE_LIMIT_PER_CLIENT="100000 per minute")
         self.process = subprocess.Popen([sys.executable, "-m", "widget_server.cli", "run", "--port", str(self.port)],
                                         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit("the server did not start")
+        wait_for_port(self.port, self.process, timeout=20)
 
     def stop(self):
         self.process.terminate()

@@ -1,5 +1,5 @@
 """The real server in its own process, and helpers to wait for it: shared by the browser
-tests and the tests that restart a server."""
+tests, the tests that restart a server, and the benchmarks."""
 import os
 import socket
 import subprocess
@@ -23,7 +23,8 @@ def wait_for_port(port, process, timeout=15):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {process.stdout.read()}")
+            output = " ".join(text for text in process.communicate() if text)
+            raise RuntimeError(f"server exited early: {output}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return

@@ -4,7 +4,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from widget_server.db import flask_db
 from widget_server.models import Site
 
 from . import databases
-from .live import free_port
+from .live import free_port, wait_for_port
 
 ORIGIN = "https://help.example.com"
 WORKERS = 3
@@ -43,14 +42,7 @@ class Gunicorn:
             [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}", "--log-level",
              "warning", "widget_server:create_app()"],
             env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("gunicorn did not start")
+        wait_for_port(self.port, self.process, timeout=20)
 
     def kill(self):
         """SIGKILL the master and every worker at once, as a power cut would."""
