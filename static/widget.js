@@ -15,6 +15,9 @@
  *   data-ces-lang      force a language (default: <html lang>, then the browser's)
  *   data-ces-api       where the API is (default: where this script came from)
  *
+ * The follow-up form is static/widget-followup.js, imported from beside this script once a
+ * customer heads for a prompt: wherever this script is hosted, that file must be too.
+ *
  * Inline: the prompt renders inside every element with data-ces-touchpoint="NAME"
  * (self-service, kb-article, chatbot-exit or a-z0-9- up to 40), also ones added later;
  * optional data-ces-ref, data-ces-customer, data-ces-agent, data-ces-conversation;
@@ -38,7 +41,8 @@
   const queued = window.CES;
   const warn = (problem) => console.warn('CES widget:', problem);
   // A second copy of the script on the page leaves the first in charge.
-  if (!script || (queued && queued.v)) return;
+  // Browsers without constructable stylesheets (before 2023) are left alone.
+  if (!script || (queued && queued.v) || !d.adoptedStyleSheets) return;
   const data = script.dataset;
   const site = data.site;
   let api;
@@ -59,31 +63,21 @@
 .o{position:fixed;z-index:2147483646;right:min(16px,2vw);bottom:min(16px,2vw);width:min(26rem,calc(100vw - 16px));overflow:auto;box-shadow:0 4px 24px #0005}
 .q{margin:0 44px 8px 0;font-weight:600}
 .s{display:flex;flex-wrap:wrap}
-button,textarea{font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}
-button{min-width:44px;min-height:44px;cursor:pointer}
+button{min-width:44px;min-height:44px;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px;cursor:pointer}
 .s button{flex:1;border-radius:0;margin-left:-1px}
 .s button:first-child{border-radius:8px 0 0 8px}.s button:last-child{border-radius:0 8px 8px 0}
 button:hover{border-color:var(--a)}
 :focus-visible{outline:3px solid var(--a);outline-offset:1px}
 .s :focus-visible{position:relative;z-index:1}
-[aria-pressed=true],.p{background:var(--a);color:var(--b);border-color:var(--a)}
 .e{display:flex;justify-content:space-between;gap:8px;font-size:13px;margin-top:4px}
 .x{position:absolute;top:4px;right:4px;border:0;font-size:22px}
 .v{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
-fieldset{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding:0;border:0}
-fieldset button{padding:4px 12px;text-align:start}
-legend,label{display:block;font-weight:600;margin:0 0 6px}
-textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8px;margin-bottom:8px}
-.p{padding:0 20px}
 @media(prefers-reduced-motion:no-preference){.o{animation:ces-in .2s ease-out}}
 @keyframes ces-in{from{opacity:0}}`;
 
   // Constructable stylesheets pass a strict CSP that would block a <style> element.
-  let sheet;
-  try {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  } catch (e) { sheet = null; }
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(CSS);
 
   const h = (tag, attrs, ...children) => {
     const el = d.createElement(tag);
@@ -143,6 +137,10 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
   const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)),
     (b) => (b + 256).toString(16).slice(1)).join('');
 
+  // The follow-up form is a file of its own, fetched once a customer heads for the scale:
+  // most visitors never answer, so most never download it. It sits beside this script.
+  const followUpForm = () => import(new URL('./widget-followup.js', script.src));
+
   // Floating prompts must not hide the page's own fixed controls (bottom bars, chat
   // buttons): probe the card's area on a 20 px grid, finer than any usable control, and
   // move the card up above whatever fixed element is there until nothing is.
@@ -167,6 +165,8 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
     }
   };
 
+  const prefetch = () => followUpForm().catch(() => {});
+
   // The floating prompt on screen: a page shows one at a time.
   let floatingNow = null;
 
@@ -190,6 +190,7 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
     const card = h('div', {
       class: floating ? 'c o' : 'c', lang: cfg.lang, 'aria-labelledby': 'q',
       role: place == 'ask' ? 'dialog' : 'group',
+      pointerover: prefetch, focusin: prefetch,
     });
     const body = h('div', {});
     const status = h('p', { class: 'v', role: 'status' });
@@ -214,43 +215,19 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
       if (floating) setTimeout(close, 4000);
     };
 
-    const followUp = (effort) => {
-      const chosen = new Set();
-      const note = h('textarea', { id: 'n', maxlength: '2000' });
-      const form = h('form', {
-        submit: (e) => {
-          e.preventDefault();
-          const comment = note.value.trim();
-          if (chosen.size || comment) {
-            sent.then((r) => r.token && deliver(`answers/${id}/follow-up`,
-              { token: r.token, reasons: [...chosen], comment })).catch(warn);
-          }
-          thank();
-        },
-      });
-      if (effort == 'difficult') {
-        const reasons = h('fieldset', {}, h('legend', {}, text['followup.difficult']));
-        for (const code of setup.reasons) {
-          const toggle = h('button', {
-            type: 'button', 'aria-pressed': 'false',
-            click: () => {
-              if (chosen.has(code)) chosen.delete(code);
-              else chosen.add(code);
-              toggle.setAttribute('aria-pressed', chosen.has(code));
-            },
-          }, cfg.reasons[code]);
-          reasons.append(toggle);
+    const followUp = (effort) => followUpForm().then((form) => form.default({
+      h, text, effort, body, root,
+      reasons: effort == 'difficult' ? setup.reasons.map((code) => [code, cfg.reasons[code]]) : [],
+      done: (more) => {
+        if (more) {
+          sent.then((r) => r.token && deliver(`answers/${id}/follow-up`, { token: r.token, ...more })).catch(warn);
         }
-        form.append(reasons, h('label', { for: 'n' }, `${text['comment.more']} ${text.optional}`));
-      } else {
-        form.append(h('label', { for: 'n' }, `${text[`followup.${effort}`]} ${text.optional}`));
-      }
-      form.append(note, h('button', { class: 'p' }, text.send));
-      body.replaceChildren(form);
-      form.querySelector('button,textarea').focus();
-    };
+        thank();
+      },
+    }), thank);
 
     const answer = (score) => {
+      if (sent) return;
       const effort = { e: 'easy', n: 'neutral', d: 'difficult' }[scale.classes[score - 1]];
       outcome = { status: 'answered', score, class: effort };
       remember(memory, cfg.cooldownDays);
@@ -279,8 +256,7 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8
       status
     );
     card.addEventListener('keydown', (e) => { if (e.key == 'Escape') close(); });
-    if (sheet && root.adoptedStyleSheets) root.adoptedStyleSheets = [sheet];
-    else root.append(h('style', {}, CSS));
+    root.adoptedStyleSheets = [sheet];
     root.append(card);
     if (floating) {
       floatingNow = () => {

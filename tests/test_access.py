@@ -18,6 +18,8 @@ PUBLIC = {
     "static": "the widget's and admin's assets",
     "assets.widget_js": "the widget itself",
     "assets.versioned_widget_js": "the widget itself, at a URL cached for a year",
+    "assets.follow_up_js": "the widget's follow-up form",
+    "assets.versioned_follow_up_js": "the widget's follow-up form, at a URL cached for a year",
     "assets.demo_page": "the demo help centre",
     "assets.openapi": "the API description",
     "auth.login": "the login form",

@@ -9,15 +9,26 @@ from widget_server.models import Site
 from .conftest import ORIGIN
 
 SIZE_BUDGET_GZIPPED = 5120
+# Issue 6 asks for 3 KB; until then the served widget must not grow past where it is.
+WIDGET_CEILING_GZIPPED = 3584
+FOLLOW_UP_CEILING_GZIPPED = 1024
 
 
 def test_served_widget_fits_the_size_budget(client):
-    response = client.get("/widget.js")
+    response = client.get("/widget.js", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/widget.js").data
 
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
-    assert len(gzip.compress(response.data, 9)) <= SIZE_BUDGET_GZIPPED
-    assert b"CES widget: asks customers" not in response.data  # the contract comment is not shipped
+    assert len(response.data) <= WIDGET_CEILING_GZIPPED
+    assert b"CES widget: asks customers" not in plain  # the contract comment is not shipped
+
+
+def test_follow_up_form_is_small_and_loaded_apart(client):
+    response = client.get("/widget-followup.js", headers={"Accept-Encoding": "gzip"})
+
+    assert response.status_code == 200
+    assert len(response.data) <= FOLLOW_UP_CEILING_GZIPPED
 
 
 @pytest.mark.parametrize("language", sorted(locales.STRINGS))
@@ -30,15 +41,27 @@ def test_widget_with_its_built_in_strings_fits_the_budget_in_every_language(clie
 
 
 def test_the_served_build_is_the_current_source():
-    from pathlib import Path
-
     from widget_server import build
 
-    static = Path(__file__).parent.parent / "static"
-    expected = build.minified((static / "widget.js").read_text(encoding="utf-8"))
+    for name, expected in build.built().items():
+        assert (build.STATIC / name).read_text(encoding="utf-8") == expected, \
+            f"static/{name} is stale: run python -m widget_server.build"
 
-    assert (static / "widget.min.js").read_text(encoding="utf-8") == expected, \
-        "static/widget.min.js is stale: run python -m widget_server.build"
+
+def test_widget_imports_the_follow_up_version_served_beside_it(client, app):
+    from widget_server.assets import served_script
+
+    version = served_script(app, "widget-followup").version
+    follow_up = client.get(f"/widget-followup.{version}.js", headers={"Accept-Encoding": "gzip"})
+
+    assert f"./widget-followup.{version}.js".encode() in client.get("/widget.js").data
+    assert follow_up.status_code == 200 and follow_up.mimetype == "text/javascript"
+    assert follow_up.headers["Content-Encoding"] == "gzip"
+    # Imported as a module from the host page's origin, so fetched with CORS.
+    assert follow_up.headers["Access-Control-Allow-Origin"] == "*"
+    assert "immutable" in follow_up.headers["Cache-Control"]
+    assert b"export default" not in client.get("/widget.js").data
+    assert client.get("/widget-followup.0123456789ab.js").status_code == 404
 
 
 def test_widget_revalidates_with_its_etag(client):
@@ -86,9 +109,9 @@ def test_widget_is_gzipped_for_browsers_that_accept_it(client):
 
 
 def test_versioned_widget_is_cached_for_a_year(client, app):
-    from widget_server.assets import served_widget
+    from widget_server.assets import served_script
 
-    version = served_widget(app).version
+    version = served_script(app, "widget").version
     response = client.get(f"/widget.{version}.js")
     stale = client.get("/widget.0123456789ab.js")
 

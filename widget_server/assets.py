@@ -1,8 +1,8 @@
 """Serving the embeddable widget script and the demo help-centre page."""
-import gzip
 import hashlib
 from pathlib import Path
 
+import zopfli.gzip
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .models import Site
@@ -17,55 +17,80 @@ def script_tag_for(site):
     return site.script_tag(current_app.config["PUBLIC_URL"], current_app.config["WIDGET_PUBLIC_URL"])
 
 
-class ServedWidget:
-    """The widget as served (static/widget.min.js, built from widget.js by
-    `python -m widget_server.build`), gzipped once, with its version."""
+class ServedScript:
+    """A built script (static/NAME.min.js, from NAME.js by `python -m widget_server.build`),
+    gzipped once with zopfli (a smaller gzip stream than zlib's best), with its version."""
 
     def __init__(self, script):
         self.script = script
-        self.gzipped = gzip.compress(self.script, 9, mtime=0)
+        self.gzipped = zopfli.gzip.compress(self.script)
         self.version = hashlib.sha256(self.script).hexdigest()[:12]
 
 
-def served_widget(app):
-    if "widget_script" not in app.extensions:
-        app.extensions["widget_script"] = ServedWidget(Path(app.static_folder, "widget.min.js").read_bytes())
-    return app.extensions["widget_script"]
+def served_script(app, name):
+    scripts = app.extensions.setdefault("served_scripts", {})
+    if name not in scripts:
+        scripts[name] = ServedScript(Path(app.static_folder, f"{name}.min.js").read_bytes())
+    return scripts[name]
 
 
-def widget_response(widget):
+def script_response(script):
     """The script, gzipped for browsers that accept it, each encoding with its own ETag."""
     compressed = request.accept_encodings["gzip"] > 0
-    response = Response(widget.gzipped if compressed else widget.script, mimetype="text/javascript")
+    response = Response(script.gzipped if compressed else script.script, mimetype="text/javascript")
     if compressed:
         response.content_encoding = "gzip"
     response.vary.add("Accept-Encoding")
-    response.set_etag(widget.version + ("-gz" if compressed else ""))
+    response.set_etag(script.version + ("-gz" if compressed else ""))
     response.cache_control.public = True
-    # Any page may load the script; what it may do is decided by the site's origins.
+    # Any page may load the scripts; what they may do is decided by the site's origins. The
+    # follow-up is imported as a module, which browsers fetch with CORS.
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def current_script(name):
+    """Serve a script; browsers keep it five minutes, then revalidate it (304)."""
+    response = script_response(served_script(current_app._get_current_object(), name))
+    response.cache_control.max_age = 300
+    return response.make_conditional(request)
+
+
+def pinned_script(name, version):
+    """Serve this version of a script, cached for a year: its URL changes when it does."""
+    script = served_script(current_app._get_current_object(), name)
+    if version != script.version:
+        return Response(f"No {name} version {version[:20]}; use /{name}.js or /{name}.{script.version}.js.",
+                        status=404, mimetype="text/plain")
+    response = script_response(script)
+    response.cache_control.max_age = 365 * 24 * 3600
+    response.cache_control.immutable = True
+    return response.make_conditional(request)
 
 
 @bp.get("/widget.js")
 def widget_js():
     """Serve the widget; browsers keep it five minutes, then revalidate it (304)."""
-    response = widget_response(served_widget(current_app._get_current_object()))
-    response.cache_control.max_age = 300
-    return response.make_conditional(request)
+    return current_script("widget")
 
 
 @bp.get("/widget.<version>.js")
 def versioned_widget_js(version):
-    """Serve this version of the widget, cached for a year: its URL changes when it does."""
-    widget = served_widget(current_app._get_current_object())
-    if version != widget.version:
-        return Response(f"No widget version {version[:20]}; use /widget.js or /widget.{widget.version}.js.",
-                        status=404, mimetype="text/plain")
-    response = widget_response(widget)
-    response.cache_control.max_age = 365 * 24 * 3600
-    response.cache_control.immutable = True
-    return response.make_conditional(request)
+    """Serve this version of the widget, cached for a year."""
+    return pinned_script("widget", version)
+
+
+@bp.get("/widget-followup.js")
+def follow_up_js():
+    """Serve the follow-up form the widget imports once a customer answers."""
+    return current_script("widget-followup")
+
+
+@bp.get("/widget-followup.<version>.js")
+def versioned_follow_up_js(version):
+    """Serve this version of the follow-up form (the one each widget build imports), cached for a year."""
+    return pinned_script("widget-followup", version)
 
 
 @bp.get("/api/v1/openapi.json")

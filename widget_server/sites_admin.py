@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from peewee import fn
 
 from . import locales, outbox, retention, webhooks
-from .assets import script_tag_for, served_widget
+from .assets import script_tag_for, served_script
 from .auth import login_required
 from .models import FORMATS, RULES, ApiToken, Delivery, Site, SiteSettingError, Webhook, utcnow
 from .rollups import ScoreCount
@@ -87,7 +87,7 @@ def site_page(site, errors=(), webhook_errors=(), webhook_form=None):
         script_tag=script_tag_for(site),
         texts=text_overrides(site),
         languages=sorted(locales.STRINGS),
-        widget_version=served_widget(current_app._get_current_object()).version,
+        widget_version=served_script(current_app._get_current_object(), "widget").version,
         **alerts_context(site, webhook_errors, webhook_form),
     )
 

@@ -101,6 +101,36 @@ def test_easy_answer_asks_what_worked_well(visit, live_server, site_key):
     assert (rows[0]["effort_class"], rows[0]["comment"], rows[0]["reasons"]) == ("easy", "Clear screenshots", "[]")
 
 
+def test_follow_up_form_is_fetched_only_when_a_customer_heads_for_the_prompt(visit, live_server, site_key):
+    guest = visit()
+    page = guest.open("inline.html", site_key)
+    prompt = guest.prompt(0)
+    scale_buttons(prompt).first.wait_for()
+    page.wait_for_timeout(300)
+    follow_up_requests = lambda: [r for r in guest.requests if "/widget-followup." in r]  # noqa: E731
+
+    assert follow_up_requests() == []  # a visitor who only reads never downloads it
+
+    prompt.get_by_role("button", name="6", exact=True).click()
+
+    expect(prompt.get_by_label("What worked well? (optional)")).to_be_focused()
+    assert len(follow_up_requests()) == 1
+    assert follow_up_requests()[0].startswith(f"GET {live_server.url}/widget-followup.")
+
+
+def test_answer_is_kept_and_thanked_when_the_follow_up_cannot_load(visit, live_server, site_key):
+    guest = visit()
+    guest.context.route("**/widget-followup.*", lambda route: route.abort())
+    guest.open("inline.html", site_key)
+    prompt = guest.prompt(0)
+
+    prompt.get_by_role("button", name="1 Strongly disagree").click()
+
+    expect(prompt.get_by_text("Thank you for your feedback!")).to_be_visible()
+    rows = live_server.answers(site_key)
+    assert (rows[0]["score"], rows[0]["effort_class"]) == (1, "difficult")
+
+
 def test_answered_and_dismissed_prompts_rest_for_the_cooldown(visit, live_server, site_key):
     guest = visit()
     page = guest.open("inline.html", site_key)
