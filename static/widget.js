@@ -142,15 +142,17 @@ button:hover{border-color:var(--a)}
   const followUpForm = () => import(new URL('./widget-followup.js', script.src));
 
   // Floating prompts must not hide the page's own fixed controls (bottom bars, chat
-  // buttons): probe the card's area on a 20 px grid, finer than any usable control, and
-  // move the card up above whatever fixed element is there until nothing is.
+  // buttons): probe the card's area on a 24 px grid (the smallest target WCAG allows, so no
+  // control fits between the points) and move the card up above whatever fixed element is
+  // there until nothing is. Returns where the card ends up. Each box read after a move
+  // lays the page out again, so there is one read per position, and none when it stays.
   const liftAbove = (card) => {
+    let box = card.getBoundingClientRect();
     for (let round = 0; round < 4; round++) {
-      const box = card.getBoundingClientRect();
-      // Each element once: styles are read per element, not per grid point (a long task).
+      // Each element once: styles are read per element, not per grid point.
       const under = new Set();
-      for (let x = box.left + 1; x < box.right; x += 20) {
-        for (let y = box.top + 1; y < box.bottom; y += 20) {
+      for (let x = box.left + 1; x < box.right; x += 24) {
+        for (let y = box.top + 1; y < box.bottom; y += 24) {
           for (const el of d.elementsFromPoint(x, y)) under.add(el);
         }
       }
@@ -160,9 +162,11 @@ button:hover{border-color:var(--a)}
           lift = Math.max(lift, innerHeight - el.getBoundingClientRect().top);
         }
       }
-      if (!lift) return;
+      if (!lift) break;
       card.style.bottom = `${lift + 8}px`;
+      box = card.getBoundingClientRect();
     }
+    return box;
   };
 
   const prefetch = () => followUpForm().catch(() => {});
@@ -268,10 +272,10 @@ button:hover{border-color:var(--a)}
       const spacer = h('div', {});
       root.append(spacer);
       (d.body || d.documentElement).append(host);
-      liftAbove(card);
+      const box = liftAbove(card);
       // The follow-up is taller than the scale; it scrolls inside the card, not off screen.
-      card.style.maxHeight = `${card.getBoundingClientRect().bottom - 8}px`;
-      spacer.style.height = `${innerHeight - card.getBoundingClientRect().top + 8}px`;
+      card.style.maxHeight = `${box.bottom - 8}px`;
+      spacer.style.height = `${innerHeight - box.top + 8}px`;
     } else {
       container.append(host);
     }
@@ -322,8 +326,6 @@ button:hover{border-color:var(--a)}
   };
 
   window.CES = { v: 1, ask: (options) => ask(options) };
-  // Answers an earlier page could not deliver; each belongs to the site it names.
-  waiting().forEach((body) => { if (body.site == site) sendAnswer(body).catch(() => {}); });
   if (queued && queued.q) queued.q.forEach(([options, resolve]) => ask(options).then(resolve));
   scan(d.documentElement);
   // Single-page apps add containers later; so does the parser while this async script runs.
@@ -343,8 +345,13 @@ button:hover{border-color:var(--a)}
         const reached = (scrollY + innerHeight) / d.documentElement.scrollHeight * 100;
         if (reached >= cfg.auto.scrollPercent) open();
       };
-      timer = setTimeout(open, cfg.auto.delaySeconds * 1000);
       addEventListener('scroll', onScroll, { passive: true });
+      // No delay: open now, not a timer's task later (a frame may be drawn in between).
+      if (cfg.auto.delaySeconds) timer = setTimeout(open, cfg.auto.delaySeconds * 1000);
+      else open();
     }, () => {});
   }
+  // Answers an earlier page could not deliver; each belongs to the site it names. Last, so
+  // that the configuration is already on its way: a first storage read can take milliseconds.
+  waiting().forEach((body) => { if (body.site == site) sendAnswer(body).catch(() => {}); });
 })();

@@ -71,7 +71,9 @@ def test_keyboard_only_answering_with_follow_up(visit, live_server, site_key):
     assert focus_ring == "solid"
     page.keyboard.press("Enter")
 
-    # The follow-up takes focus: first reason, toggled with Space; the comment; Send.
+    # The follow-up takes focus (once its file is in; the widget fetched it as focus
+    # arrived): first reason, toggled with Space; the comment; Send.
+    expect(guest.prompt(0).get_by_role("button", name="I couldn't find the answer")).to_be_focused()
     page.keyboard.press("Space")
     for _ in range(len(["unclear", "channel", "again"]) + 1):
         page.keyboard.press("Tab")
