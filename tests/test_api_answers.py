@@ -175,6 +175,29 @@ def test_answer_from_an_origin_not_allowed_is_refused_and_not_stored(client, sit
     assert Answer.select().count() == 0
 
 
+def test_a_site_change_from_another_server_applies_within_the_cache_time(client, site, monkeypatch):
+    from widget_server import models
+    from widget_server.models import Site
+
+    assert post(client, "/api/v1/answers", answer_body(site, id="before-change-0001")).status_code == 201
+    # Another server removes the origin: this process still has the site as it was ...
+    Site.update(origins=[]).where(Site.id == site.id).execute()
+    assert post(client, "/api/v1/answers", answer_body(site, id="cached-change-0002")).status_code == 201
+
+    # ... until its copy is older than SITE_CACHE_SECONDS.
+    monkeypatch.setattr(models, "SITE_CACHE_SECONDS", 0)
+    refused = post(client, "/api/v1/answers", answer_body(site, id="after-change-0003"))
+    assert refused.status_code == 403 and refused.json["field"] == "Origin"
+
+
+def test_a_site_change_saved_by_this_process_applies_at_once(client, runner, site):
+    assert post(client, "/api/v1/answers", answer_body(site, id="before-save-00001")).status_code == 201
+    result = runner.invoke(args=["site", "set", site.key, "--remove-origin", ORIGIN])
+    assert result.exit_code == 0, result.output
+
+    assert post(client, "/api/v1/answers", answer_body(site, id="after-save-000002")).status_code == 403
+
+
 def test_preflight_is_answered_for_browsers(client, site):
     response = client.options(
         "/api/v1/answers",

@@ -180,4 +180,6 @@ def register_error_handlers(app):
             message = f"body: too large; send at most {limit} bytes"
         response = jsonify({"error": message, "field": "body" if error.code == 413 else None})
         response.status_code = error.code
+        if error.code == 429:
+            response.headers.update((name, value) for name, value in error.get_headers() if name == "Retry-After")
         return response

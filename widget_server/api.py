@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from . import locales, outbox
 from .limits import limit_public
-from .models import SITE_BY_KEY, Answer, Impression
+from .models import Answer, Impression, cached_site
 from .payloads import (
     FOLLOW_UP_CHECKS,
     IMPRESSION_CHECKS,
@@ -31,7 +31,7 @@ def cap_body_size():
 
 def site_for(key, *, writing):
     """Return the site a request is for, refusing unknown keys and origins not allowed."""
-    site = next(iter(SITE_BY_KEY(key)), None)
+    site = cached_site(key)
     # Unknown key: nothing to store against.
     if site is None:
         raise PayloadError(

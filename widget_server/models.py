@@ -3,10 +3,12 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from urllib.parse import urlsplit
 
 import peewee
+from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import locales, rollups
@@ -69,6 +71,11 @@ class Site(flask_db.Model):
             if check is None:
                 raise SiteSettingError(f"{name}: not a site setting")
             setattr(self, name, check(value))
+
+    def save(self, *args, **kwargs):
+        saved = super().save(*args, **kwargs)
+        forget_cached_site(self.key)
+        return saved
 
     def scale_for(self, touchpoint):
         return self.touchpoint_scales.get(touchpoint, self.scale)
@@ -405,6 +412,29 @@ class Delivery(flask_db.Model):
 
 
 SITE_BY_KEY = FixedSelect(lambda key: Site.select().where(Site.key == key))
+# Every answer and impression names its site: each process keeps the sites it has looked up
+# this long. A change saved by this process applies at once; other processes and servers
+# see it within the time.
+SITE_CACHE_SECONDS = 2.0
+
+
+def cached_site(key):
+    """The site with this key, or None (an unknown key is looked up every time, so a new
+    site works at once)."""
+    cache = current_app.extensions.setdefault("sites_by_key", {})
+    now = time.monotonic()
+    found = cache.get(key)
+    if found is None or now - found[1] > SITE_CACHE_SECONDS:
+        site = next(iter(SITE_BY_KEY(key)), None)
+        if site is None:
+            return None
+        found = cache[key] = (site, now)
+    return found[0]
+
+
+def forget_cached_site(key):
+    if has_app_context():
+        current_app.extensions.get("sites_by_key", {}).pop(key, None)
 ACTIVE_WEBHOOKS_OF_SITE = FixedSelect(lambda site_id: Webhook.select().where((Webhook.site == site_id) & Webhook.active))
 INSERT_ANSWER = FixedInsert(Answer)
 INSERT_IMPRESSION = FixedInsert(Impression)
