@@ -4,7 +4,7 @@ import functools
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
-from .limits import account_of_login, limiter, login_limit
+from .limits import check_login_limits
 from .models import AdminUser, utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
@@ -48,12 +48,11 @@ def login_required(view):
 
 
 @bp.route("/login", methods=("GET", "POST"))
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(login_limit, key_func=account_of_login, methods=["POST"])
 def login():
     """Log an admin in with username and password."""
     error = None
     if request.method == "POST":
+        check_login_limits()
         admin = AdminUser.get_or_none(AdminUser.username == request.form.get("username", ""))
         if admin is None or not admin.check_password(request.form.get("password", "")):
             error = "Unknown username or wrong password."

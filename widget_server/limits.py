@@ -1,28 +1,25 @@
 """Rate limits: per client and per site on the public API, per client and per account on
-the admin login. Counters live in memory unless RATELIMIT_STORAGE_URI names a shared store
-(redis://…), which several servers need so they count together.
+the admin login, counted in fixed windows by the `limits` library. Counters live in memory
+unless RATELIMIT_STORAGE_URI names a shared store (redis://…), which several servers need
+so they count together.
 
-Flask-Limiter guards the login. The public API, which takes every answer, checks its two
-limits with the same store and strategy (the `limits` library under Flask-Limiter) from one
-small hook: Flask-Limiter's per-request work (collecting decorated limits, parsing
-callable limit strings again each time) cost about a quarter of an answer's time."""
+The checks are two small hooks rather than Flask-Limiter: its per-request work (searching
+every request for decorated limits, parsing callable limit strings again each time) was a
+third of the time the server spends on an answer."""
 import functools
 import math
 import re
 import time
 
 from flask import current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-limiter = Limiter(key_func=get_remote_address)
 SITE_FIELD = re.compile(rb'"site"\s*:\s*"([A-Za-z0-9_-]{1,64})"')
-
-
-def login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
+# Settings are read per request (tests and operators change them); each string is parsed once.
+parsed_limit = functools.lru_cache(maxsize=64)(parse)
 
 
 def site_of_request():
@@ -38,55 +35,35 @@ def site_of_request():
     return "site:" + found[1].decode() if found else "site:?"
 
 
-def account_of_login():
-    return "account:" + request.form.get("username", "")[:80]
-
-
-# Settings are read per request (tests and operators change them); each string is parsed once.
-parsed_limit = functools.lru_cache(maxsize=64)(parse)
-
-
-def check_public_limits():
-    """Count this request against its client's and its site's allowance; refuse with 429
-    and Retry-After once either is spent."""
-    strategy = limiter.limiter
-    scope = request.blueprint
-    for setting, key, whose in (("RATE_LIMIT_PER_CLIENT", "client:" + get_remote_address(), "client address"),
-                                ("RATE_LIMIT_PER_SITE", site_of_request(), "site")):
+def enforce(scope, *allowances):
+    """Count this request against each (setting, key, whose) allowance; refuse with 429 and
+    Retry-After once one is spent."""
+    counter = current_app.extensions["rate_limits"]
+    for setting, key, whose in allowances:
         limit = parsed_limit(current_app.config[setting])
-        if not strategy.hit(limit, scope, key):
-            reset_at = strategy.get_window_stats(limit, scope, key).reset_time
+        if not counter.hit(limit, scope, key):
+            reset_at = counter.get_window_stats(limit, scope, key).reset_time
             wait = max(1, math.ceil(reset_at - time.time()))
             raise TooManyRequests(f"{limit} per {whose} reached; retry in {wait} s", retry_after=wait)
 
 
-PUBLIC_BLUEPRINTS = set()
+def check_public_limits():
+    enforce(request.blueprint, ("RATE_LIMIT_PER_CLIENT", "client:" + request.remote_addr, "client address"),
+            ("RATE_LIMIT_PER_SITE", site_of_request(), "site"))
 
 
-@limiter.request_filter
-def checked_by_public_limits():
-    """Flask-Limiter has nothing to do on the public API: spare it the search for limits."""
-    return request.blueprint in PUBLIC_BLUEPRINTS
+def check_login_limits():
+    """Before a login attempt is checked: per client address, and per account tried."""
+    enforce("login", ("LOGIN_RATE_LIMIT", "client:" + request.remote_addr, "client address"),
+            ("LOGIN_RATE_LIMIT", "account:" + request.form.get("username", "")[:80], "account"))
 
 
 def limit_public(blueprint):
     """Apply the per-client and per-site limits to a public blueprint (once, at import)."""
-    PUBLIC_BLUEPRINTS.add(blueprint.name)
     blueprint.before_request(check_public_limits)
     return blueprint
 
 
-def retry_after_on_refusals(response):
-    """Tell a refused client when to come back. Flask-Limiter's own headers would do it, but
-    they read the window's state on every request (a store round trip with Redis) to
-    describe allowances nobody reads, so they are off and only a 429 carries this."""
-    if response.status_code == 429 and "Retry-After" not in response.headers and limiter.current_limit:
-        response.headers["Retry-After"] = str(max(1, math.ceil(limiter.current_limit.reset_at - time.time())))
-    return response
-
-
 def init_app(app):
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"] or "memory://"
-    limiter.init_app(app)
-    app.after_request(retry_after_on_refusals)
+    app.extensions["rate_limits"] = FixedWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]))

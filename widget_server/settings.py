@@ -69,7 +69,7 @@ SETTINGS = (
     Setting(
         "RATE_LIMIT_PER_CLIENT",
         "600 per minute",
-        "Public API requests one client address may make (flask-limiter syntax; an office "
+        "Public API requests one client address may make (`limits` syntax, such as '600 per minute'; an office "
         "behind one address counts as one client); more get 429.",
     ),
     Setting(
