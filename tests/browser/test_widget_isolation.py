@@ -54,6 +54,12 @@ def test_strict_csp_page_shows_a_styled_prompt_and_stores_the_answer(visit, live
     button.click()
 
     assert live_server.answers(site_key)[0]["score"] == 6
+    # The follow-up module comes from the widget's origin, which the policy allows; its
+    # stylesheet is constructed too, so no style-src exception is needed.
+    note = guest.prompt(0).get_by_label("What worked well? (optional)")
+    expect(note).to_be_visible()
+    textarea = "document.querySelector('ces-prompt').shadowRoot.querySelector('textarea')"
+    assert page.evaluate(f"getComputedStyle({textarea}).display") == "block"  # a textarea is inline-block unstyled
     violations = [line for line in guest.console if "Content Security Policy" in line]
     assert violations == []
 
