@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from widget_server import create_app  # noqa: E402
 from widget_server.db import database_for, flask_db  # noqa: E402
 from widget_server.models import Answer, Site  # noqa: E402
+from tests.databases import url_with_database  # noqa: E402
 from tests.live import free_port, wait_for_port  # noqa: E402
 
 ORIGIN = "https://help.example.com"
@@ -128,8 +129,7 @@ class PostgresqlDatabase:
     def __init__(self, server_url):
         self.server_url = server_url
         self.name = f"ces_bench_{os.getpid()}"
-        parts = urlsplit(server_url)
-        self.url = urlunsplit((parts.scheme, parts.netloc, "/" + self.name, parts.query, ""))
+        self.url = url_with_database(server_url, self.name, urlsplit(server_url).query)
 
     def _administer(self, sql):
         server = database_for(self.server_url)

@@ -78,3 +78,32 @@ print("separate")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
 
     assert result.stdout.strip() == "separate", result.stderr[-2000:]
+
+
+def test_a_process_opens_at_most_database_pool_size_connections(tmp_path):
+    import threading
+
+    from playhouse.pool import MaxConnectionsExceeded
+
+    database = make_app(tmp_path, DATABASE_POOL_SIZE=1).config["DATABASE"]
+    outcome = []
+
+    def second_connection():
+        try:
+            database.connect()
+            outcome.append("connected")
+        except MaxConnectionsExceeded:
+            outcome.append("refused")
+
+    with database.connection_context():
+        other = threading.Thread(target=second_connection)
+        other.start()
+        other.join()
+    database.close_all()
+
+    assert outcome == ["refused"]
+
+
+def test_a_pool_without_connections_is_refused_at_start(tmp_path):
+    with pytest.raises(SystemExit, match="DATABASE_POOL_SIZE=0"):
+        make_app(tmp_path, DATABASE_POOL_SIZE=0)

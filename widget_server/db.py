@@ -49,14 +49,18 @@ class JSONField(peewee.TextField):
 # Connections are pooled: a request takes one and gives it back, instead of opening (and,
 # for SQLite, setting pragmas on) a connection per request, which halves throughput.
 POOLED_SCHEMES = {"sqlite": "sqlite+pool", "postgres": "postgresql+pool", "postgresql": "postgresql+pool"}
-POOL_SETTINGS = {"max_connections": 32, "stale_timeout": 300}
+POOL_STALE_SECONDS = 300
 
 
-def database_for(url):
-    """Open the database a URL names (pooled), with the pragmas SQLite needs."""
-    scheme, separator, rest = url.partition("://")
-    url = POOLED_SCHEMES.get(scheme, scheme) + separator + rest
-    pool = POOL_SETTINGS if "+pool://" in url else {}
+def database_for(url, pool_size=32):
+    """Open the database a URL names (pooled, at most pool_size connections), with the
+    pragmas SQLite needs."""
+    if pool_size < 1:
+        raise SystemExit(f"DATABASE_POOL_SIZE={pool_size}: a process needs at least one connection.")
+    # By scheme alone: "postgresql:///db" and "postgresql:/db" name the same local database.
+    scheme = url.partition(":")[0]
+    url = POOLED_SCHEMES.get(scheme, scheme) + url[len(scheme):]
+    pool = {"max_connections": pool_size, "stale_timeout": POOL_STALE_SECONDS} if "+pool://" in url else {}
     try:
         if url.startswith("sqlite"):
             # The pool hands a connection to one thread at a time, but not always the same one.
@@ -76,7 +80,7 @@ def default_url(instance_path):
 def init_app(app):
     """Bind the models to the configured database and create missing tables."""
     url = app.config["DATABASE_URL"] or default_url(app.instance_path)
-    app.config["DATABASE"] = database_for(url)
+    app.config["DATABASE"] = database_for(url, app.config["DATABASE_POOL_SIZE"])
     app.config["FLASKDB_EXCLUDED_ROUTES"] = EXCLUDED_ROUTES
     flask_db.init_app(app)
 

@@ -25,6 +25,12 @@ SETTINGS = (
         "Unset: the SQLite file widget.sqlite3 in the instance folder.",
     ),
     Setting(
+        "DATABASE_POOL_SIZE",
+        32,
+        "Most database connections one server process keeps open (a pool; idle ones close "
+        "after 5 minutes). With PostgreSQL, processes x this must stay under max_connections.",
+    ),
+    Setting(
         "INSTANCE_PATH",
         None,
         "Folder for the SQLite database and the generated secret key. "
