@@ -9,6 +9,7 @@ from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field, replace
 
 import peewee
+from flask import g, has_request_context
 
 from . import stats
 from .db import flask_db
@@ -231,7 +232,17 @@ class Group(Shares):
 
 def every_counted_day(filters):
     """Whether the filters' dates take in every day still counted, so that the all-time
-    totals answer for them."""
+    totals answer for them. A page asks this for several tables: a request answers it once."""
+    if not has_request_context():
+        return _every_counted_day(filters)
+    answered = g.setdefault("every_counted_day", {})
+    key = (filters.site_id, filters.start, filters.end)
+    if key not in answered:
+        answered[key] = _every_counted_day(filters)
+    return answered[key]
+
+
+def _every_counted_day(filters):
     days = ScoreCount.select(ScoreCount.day)
     if filters.site_id is not None:
         days = days.where(ScoreCount.site_id == filters.site_id)
