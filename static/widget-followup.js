@@ -7,8 +7,7 @@ const CSS = `fieldset{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding
 fieldset button{padding:4px 12px;text-align:start}
 legend,label{display:block;font-weight:600;margin:0 0 6px}
 textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8px;margin-bottom:8px;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}
-.p{padding:0 20px}
-.p,[aria-pressed=true]{background:var(--a);color:var(--b);border-color:var(--a)}`;
+.p{padding:0 20px;background:var(--a);color:var(--b);border-color:var(--a)}`;
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);

@@ -42,7 +42,7 @@
   const warn = (problem) => console.warn('CES widget:', problem);
   // A second copy of the script on the page leaves the first in charge.
   // Browsers without constructable stylesheets (before 2023) are left alone.
-  if (!script || (queued && queued.v) || !d.adoptedStyleSheets) return;
+  if (!script || queued?.v || !d.adoptedStyleSheets) return;
   const data = script.dataset;
   const site = data.site;
   let api;
@@ -69,6 +69,7 @@ button{min-width:44px;min-height:44px;font:inherit;color:inherit;background:var(
 button:hover{border-color:var(--a)}
 :focus-visible{outline:3px solid var(--a);outline-offset:1px}
 .s :focus-visible{position:relative;z-index:1}
+[aria-pressed=true]{background:var(--a);color:var(--b);border-color:var(--a)}
 .e{display:flex;justify-content:space-between;gap:8px;font-size:13px;margin-top:4px}
 .x{position:absolute;top:4px;right:4px;border:0;font-size:22px}
 .v{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
@@ -194,7 +195,7 @@ button:hover{border-color:var(--a)}
     const card = h('div', {
       class: floating ? 'c o' : 'c', lang: cfg.lang, 'aria-labelledby': 'q',
       role: place == 'ask' ? 'dialog' : 'group',
-      pointerover: prefetch, focusin: prefetch,
+      pointerover: prefetch, focusin: prefetch, keydown: (e) => e.key == 'Escape' && close(),
     });
     const body = h('div', {});
     const status = h('p', { class: 'v', role: 'status' });
@@ -208,7 +209,7 @@ button:hover{border-color:var(--a)}
       remember(memory, cfg.cooldownDays);
       host.remove();
       if (floating) floatingNow = null;
-      if (place == 'ask' && previousFocus && previousFocus.focus) previousFocus.focus();
+      if (place == 'ask') previousFocus?.focus?.();
       done(outcome);
     };
 
@@ -232,6 +233,8 @@ button:hover{border-color:var(--a)}
 
     const answer = (score) => {
       if (sent) return;
+      // At once, while the follow-up form may still be on its way.
+      buttons.children[score - 1].setAttribute('aria-pressed', 'true');
       const effort = { e: 'easy', n: 'neutral', d: 'difficult' }[scale.classes[score - 1]];
       outcome = { status: 'answered', score, class: effort };
       remember(memory, cfg.cooldownDays);
@@ -259,7 +262,6 @@ button:hover{border-color:var(--a)}
       h('button', { class: 'x', type: 'button', 'aria-label': text.close, click: close }, '×'),
       status
     );
-    card.addEventListener('keydown', (e) => { if (e.key == 'Escape') close(); });
     root.adoptedStyleSheets = [sheet];
     root.append(card);
     if (floating) {
@@ -292,7 +294,7 @@ button:hover{border-color:var(--a)}
   });
 
   const ask = (options, place = 'ask', container) => {
-    const touchpoint = options && options.touchpoint;
+    const touchpoint = options?.touchpoint;
     if (!site || !TOUCHPOINT.test(touchpoint)) {
       warn(site ? `touchpoint: ${TOUCHPOINT}` : 'data-site is missing');
       return Promise.resolve({ status: 'skipped' });
@@ -326,7 +328,7 @@ button:hover{border-color:var(--a)}
   };
 
   window.CES = { v: 1, ask: (options) => ask(options) };
-  if (queued && queued.q) queued.q.forEach(([options, resolve]) => ask(options).then(resolve));
+  queued?.q?.forEach(([options, resolve]) => ask(options).then(resolve));
   scan(d.documentElement);
   // Single-page apps add containers later; so does the parser while this async script runs.
   new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach(scan)))

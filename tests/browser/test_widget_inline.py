@@ -133,6 +133,25 @@ def test_answer_is_kept_and_thanked_when_the_follow_up_cannot_load(visit, live_s
     assert (rows[0]["score"], rows[0]["effort_class"]) == (1, "difficult")
 
 
+def test_the_chosen_score_shows_at_once_while_the_follow_up_is_on_its_way(visit, live_server, site_key):
+    guest = visit()
+    held = []
+    guest.context.route("**/widget-followup.*", lambda route: held.append(route))  # a slow network: held
+    page = guest.open("inline.html", site_key)
+    prompt = guest.prompt(0)
+
+    prompt.get_by_role("button", name="2", exact=True).click()
+    expect(prompt.get_by_role("button", name="2", exact=True)).to_have_attribute("aria-pressed", "true")
+    prompt.get_by_role("button", name="5", exact=True).click()  # a second tap changes nothing
+    page.wait_for_timeout(300)
+
+    assert [row["score"] for row in live_server.answers(site_key)] == [2]
+    assert held, "the follow-up form was never asked for"
+    for route in held:
+        route.continue_()
+    expect(prompt.get_by_text("What made it hard?")).to_be_visible()
+
+
 def test_answered_and_dismissed_prompts_rest_for_the_cooldown(visit, live_server, site_key):
     guest = visit()
     page = guest.open("inline.html", site_key)
