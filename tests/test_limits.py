@@ -91,3 +91,11 @@ def test_without_trusted_proxies_a_forwarded_header_is_ignored(client, site):
                 for number in range(4)]
 
     assert statuses == [200, 200, 200, 429]  # one client, however it names itself
+
+
+def test_a_request_without_a_client_address_is_counted_not_refused(client, site):
+    # gunicorn on a Unix socket passes no REMOTE_ADDR.
+    statuses = [client.get(f"/api/v1/sites/{site.key}/config", headers={"Origin": ORIGIN},
+                           environ_base={"REMOTE_ADDR": None}).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]

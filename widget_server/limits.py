@@ -47,14 +47,20 @@ def enforce(scope, *allowances):
             raise TooManyRequests(f"{limit} per {whose} reached; retry in {wait} s", retry_after=wait)
 
 
+def client_of_request():
+    # A server on a Unix socket behind a proxy without TRUSTED_PROXIES sees no address:
+    # those requests share one allowance rather than fail.
+    return "client:" + (request.remote_addr or "unknown")
+
+
 def check_public_limits():
-    enforce(request.blueprint, ("RATE_LIMIT_PER_CLIENT", "client:" + request.remote_addr, "client address"),
+    enforce(request.blueprint, ("RATE_LIMIT_PER_CLIENT", client_of_request(), "client address"),
             ("RATE_LIMIT_PER_SITE", site_of_request(), "site"))
 
 
 def check_login_limits():
     """Before a login attempt is checked: per client address, and per account tried."""
-    enforce("login", ("LOGIN_RATE_LIMIT", "client:" + request.remote_addr, "client address"),
+    enforce("login", ("LOGIN_RATE_LIMIT", client_of_request(), "client address"),
             ("LOGIN_RATE_LIMIT", "account:" + request.form.get("username", "")[:80], "account"))
 
 
