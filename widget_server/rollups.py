@@ -54,26 +54,28 @@ class ImpressionCount(DailyCount):
         indexes = ((("site_id", "day", "touchpoint"), True),)
 
 
-class GroupCounters(flask_db.Model):
-    """What GroupCount and GroupTotal count a place, agent or site by; a base, no table."""
+class Grouped(flask_db.Model):
+    """Who a group or reason count is about: a place, an agent or the whole site (kind) of
+    one site and touchpoint; a base, no table."""
 
     site_id = peewee.IntegerField()
     touchpoint = peewee.CharField(max_length=40)
     kind = peewee.CharField(max_length=8)
     name = peewee.CharField(max_length=200)
+
+
+class GroupCounters(Grouped):
+    """What GroupCount and GroupTotal count; a base, no table."""
+
     answers = peewee.IntegerField(default=0)
     easy = peewee.IntegerField(default=0)
     difficult = peewee.IntegerField(default=0)
     ease_sum = peewee.DoubleField(default=0)
 
 
-class ReasonCounters(flask_db.Model):
-    """What ReasonCount and ReasonTotal count reasons by; a base, no table."""
+class ReasonCounters(Grouped):
+    """What ReasonCount and ReasonTotal count; a base, no table."""
 
-    site_id = peewee.IntegerField()
-    touchpoint = peewee.CharField(max_length=40)
-    kind = peewee.CharField(max_length=8)
-    name = peewee.CharField(max_length=200)
     reason = peewee.CharField(max_length=20)
     answers = peewee.IntegerField(default=0)
 
