@@ -59,8 +59,10 @@ def database_for(url, pool_size=32):
         raise SystemExit(f"DATABASE_POOL_SIZE={pool_size}: a process needs at least one connection.")
     # By scheme alone: "postgresql:///db" and "postgresql:/db" name the same local database.
     scheme = url.partition(":")[0]
-    url = POOLED_SCHEMES.get(scheme, scheme) + url[len(scheme):]
-    pool = {"max_connections": pool_size, "stale_timeout": POOL_STALE_SECONDS} if "+pool://" in url else {}
+    pool = {}
+    if scheme in POOLED_SCHEMES:
+        url = POOLED_SCHEMES[scheme] + url[len(scheme):]
+        pool = {"max_connections": pool_size, "stale_timeout": POOL_STALE_SECONDS}
     try:
         if url.startswith("sqlite"):
             # The pool hands a connection to one thread at a time, but not always the same one.
