@@ -1,7 +1,8 @@
 /*
  * CES widget, part two: the one optional follow-up after an answer. widget.js imports this
- * module (from the same place as itself) only when a customer answers, so visitors who never
- * answer never download it. The served copy is minified and versioned with widget.js.
+ * module (from the same place as itself) once the pointer or keyboard focus reaches a prompt,
+ * so visitors who only read never download it. The served copy is minified and versioned
+ * with widget.js.
  */
 const CSS = `fieldset{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding:0;border:0}
 fieldset button{padding:4px 12px;text-align:start}

@@ -83,7 +83,7 @@ def versioned_widget_js(version):
 
 @bp.get("/widget-followup.js")
 def follow_up_js():
-    """Serve the follow-up form the widget imports once a customer answers."""
+    """Serve the follow-up form, which the widget imports once a visitor reaches a prompt."""
     return current_script("widget-followup")
 
 

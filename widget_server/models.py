@@ -435,6 +435,8 @@ def cached_site(key):
 def forget_cached_site(key):
     if has_app_context():
         current_app.extensions.get("sites_by_key", {}).pop(key, None)
+
+
 ACTIVE_WEBHOOKS_OF_SITE = FixedSelect(lambda site_id: Webhook.select().where((Webhook.site == site_id) & Webhook.active))
 INSERT_ANSWER = FixedInsert(Answer)
 INSERT_IMPRESSION = FixedInsert(Impression)
