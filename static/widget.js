@@ -234,7 +234,7 @@ button:hover{border-color:var(--a)}
     const answer = (score) => {
       if (sent) return;
       // At once, while the follow-up form may still be on its way.
-      buttons.children[score - 1].setAttribute('aria-pressed', 'true');
+      buttons.children[score - 1].setAttribute('aria-pressed', true);
       const effort = { e: 'easy', n: 'neutral', d: 'difficult' }[scale.classes[score - 1]];
       outcome = { status: 'answered', score, class: effort };
       remember(memory, cfg.cooldownDays);
@@ -252,9 +252,9 @@ button:hover{border-color:var(--a)}
     for (let score = 1; score <= scale.points; score++) {
       const end = score == 1 ? scale.low : score == scale.points ? scale.high : '';
       buttons.append(h('button', { type: 'button', click: () => answer(score) },
-        String(score), end ? h('span', { class: 'v' }, ` ${end}`) : ''));
+        score, end ? h('span', { class: 'v' }, ` ${end}`) : ''));
     }
-    body.append(buttons, h('div', { class: 'e', 'aria-hidden': 'true' },
+    body.append(buttons, h('div', { class: 'e', 'aria-hidden': true },
       h('span', {}, scale.low), h('span', {}, scale.high)));
     card.append(
       h('p', { class: 'q', id: 'q' }, setup.question),
@@ -274,30 +274,34 @@ button:hover{border-color:var(--a)}
       const spacer = h('div', {});
       root.append(spacer);
       (d.body || d.documentElement).append(host);
-      const box = liftAbove(card);
-      // The follow-up is taller than the scale; it scrolls inside the card, not off screen.
-      card.style.maxHeight = `${box.bottom - 8}px`;
-      spacer.style.height = `${innerHeight - box.top + 8}px`;
+      // Placed once the browser has laid out the frame that first shows the card, before
+      // that frame is painted: measuring now would lay the whole page out once more, here.
+      new ResizeObserver((entries, placement) => {
+        placement.disconnect();
+        const box = liftAbove(card);
+        // The follow-up is taller than the scale; it scrolls inside the card, not off screen.
+        card.style.maxHeight = `${box.bottom - 8}px`;
+        spacer.style.height = `${innerHeight - box.top + 8}px`;
+      }).observe(card);
     } else {
       container.append(host);
     }
     if (place == 'ask') buttons.firstChild.focus();
 
     // Count an impression only once the prompt is really on screen.
-    const watcher = new IntersectionObserver((entries) => {
+    new IntersectionObserver((entries, watcher) => {
       if (entries.some((entry) => entry.isIntersecting)) {
         watcher.disconnect();
         post('impressions', { touchpoint, ref }).catch(warn);
       }
-    }, { threshold: 0.5 });
-    watcher.observe(card);
+    }, { threshold: 0.5 }).observe(card);
   });
 
-  const ask = (options, place = 'ask', container) => {
+  const ask = async (options, place = 'ask', container) => {
     const touchpoint = options?.touchpoint;
     if (!site || !TOUCHPOINT.test(touchpoint)) {
       warn(site ? `touchpoint: ${TOUCHPOINT}` : 'data-site is missing');
-      return Promise.resolve({ status: 'skipped' });
+      return { status: 'skipped' };
     }
     return loadConfig().then((cfg) => {
       const until = remembered()[`${touchpoint}|${options.ref || location.pathname}`];

@@ -47,6 +47,39 @@ def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host
     assert rect(page, CARD)["top"] >= 0
 
 
+# Records the card's box as the first frame showing it was painted (read in the next
+# frame, before anything else changes it), and every layout shift.
+FIRST_PAINTED_BOX = """
+  window.shifts = 0;
+  new PerformanceObserver((list) => list.getEntries().forEach((entry) => { window.shifts += entry.value; }))
+    .observe({type: "layout-shift", buffered: true});
+  new MutationObserver((changes, observer) => {
+    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector(".c");
+    if (!card) return;
+    observer.disconnect();
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const r = card.getBoundingClientRect();
+      window.firstPainted = {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+    }));
+  }).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_phone_prompt_is_first_painted_where_it_stays(visit, live_server, host_origin):
+    """The card is moved clear of the page's fixed controls before its first frame is
+    painted: it never jumps in front of the visitor."""
+    key = live_server.add_site([host_origin], auto_delay_seconds=0)
+    guest = visit(**PHONE)
+    guest.page.add_init_script(FIRST_PAINTED_BOX)
+    page = guest.open("auto.html", key)
+
+    page.wait_for_function("window.firstPainted")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.firstPainted") == rect(page, CARD)
+    assert not overlap(rect(page, CARD), rect(page, "document.querySelector('#launcher')"))
+    assert page.evaluate("window.shifts") == 0
+
+
 def test_scrolling_past_the_depth_shows_it_before_the_delay(visit, live_server, host_origin):
     key = live_server.add_site([host_origin], auto_delay_seconds=3600, auto_scroll_percent=50)
     guest = visit(**PHONE)
