@@ -2,6 +2,7 @@
 import hashlib
 from pathlib import Path
 
+import brotli
 import zopfli.gzip
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -19,11 +20,16 @@ def script_tag_for(site):
 
 class ServedScript:
     """A built script (static/NAME.min.js, from NAME.js by `python -m widget_server.build`),
-    gzipped once with zopfli (a smaller gzip stream than zlib's best), with its version."""
+    compressed once in each encoding, with its version."""
 
     def __init__(self, script):
         self.script = script
-        self.gzipped = zopfli.gzip.compress(self.script)
+        self.encoded = {
+            # About 11% smaller than gzip; every current browser accepts it over HTTPS.
+            "br": brotli.compress(script, quality=11),
+            # zopfli writes a smaller gzip stream than zlib's best.
+            "gzip": zopfli.gzip.compress(script),
+        }
         self.version = hashlib.sha256(self.script).hexdigest()[:12]
 
 
@@ -34,14 +40,21 @@ def served_script(app, name):
     return scripts[name]
 
 
+def chosen_encoding(encodings):
+    """The browser's most wanted of these encodings (the first on a tie), or None for none."""
+    wanted = {name: request.accept_encodings[name] for name in encodings}
+    best = max(encodings, key=wanted.get)
+    return best if wanted[best] > 0 else None
+
+
 def script_response(script):
-    """The script, gzipped for browsers that accept it, each encoding with its own ETag."""
-    compressed = request.accept_encodings["gzip"] > 0
-    response = Response(script.gzipped if compressed else script.script, mimetype="text/javascript")
-    if compressed:
-        response.content_encoding = "gzip"
+    """The script in the smallest encoding the browser accepts, each with its own ETag."""
+    encoding = chosen_encoding(tuple(script.encoded))
+    response = Response(script.encoded[encoding] if encoding else script.script, mimetype="text/javascript")
+    if encoding:
+        response.content_encoding = encoding
     response.vary.add("Accept-Encoding")
-    response.set_etag(script.version + ("-gz" if compressed else ""))
+    response.set_etag(f"{script.version}-{encoding}" if encoding else script.version)
     response.cache_control.public = True
     # Any page may load the scripts; what they may do is decided by the site's origins. The
     # follow-up is imported as a module, which browsers fetch with CORS.
