@@ -1,7 +1,7 @@
 """Answers per second the production server takes, next to a bare Flask endpoint.
 
     python bench/ingest.py [--seconds 10] [--connections 32] [--workers 2]
-                           [--postgresql postgresql://USER@HOST/DB]
+                           [--postgresql postgresql://USER@HOST/DB] [--nginx]
 
 Runs, one after the other in this run, the same load generator (wrk, from Debian's `wrk`
 package) with the same gunicorn settings (`-w 2`, sync workers, as the README's
@@ -12,7 +12,9 @@ deployment recipe) against:
 - with --postgresql, the real app on a new database made on that server (dropped after).
 
 wrk POSTs answers as the widget does (text/plain JSON, each with a new id; bench/ingest.lua)
-over --connections connections. It prints throughput, p50 and p99 latency and errors for
+over --connections connections. With --nginx (Debian's `nginx`), every server, the baseline
+included, sits behind nginx configured as the README's deployment recipe shows, as in
+production: wrk then keeps its connections open, and gunicorn talks only to nginx. It prints throughput, p50 and p99 latency and errors for
 each, and each one's ratio to the baseline, then checks that every answer the server
 acknowledged was stored once.
 """
@@ -55,6 +57,51 @@ class Gunicorn:
         self.process.wait(timeout=20)
 
 
+# The README's proxy block (Deploying beyond one machine), in a configuration of its own.
+NGINX_CONFIG = """
+worker_processes 1;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx in front of a server on this machine, as in production."""
+
+    def __init__(self, upstream_port):
+        self.folder = tempfile.mkdtemp(prefix="ces-bench-nginx-")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = Path(self.folder, "nginx.conf")
+        config.write_text(NGINX_CONFIG.format(folder=self.folder, port=self.port, upstream=upstream_port))
+        self.process = subprocess.Popen(["nginx", "-c", str(config), "-p", self.folder], start_new_session=True)
+        wait_for_port(self.port, self.process, timeout=10)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def wrk(url, site_key, seconds, connections):
     """Run wrk and return {requests_per_second, p50_ms, p99_ms, requests, errors}."""
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
@@ -77,11 +124,18 @@ def wrk(url, site_key, seconds, connections):
 
 
 def measure(app_spec, env, site_key, options):
+    if options.nginx:
+        # As the README deploys it: the proxy's address is not the visitor's.
+        env = dict(env, TRUSTED_PROXIES="1")
     server = Gunicorn(app_spec, options.workers, env)
+    proxy = Nginx(server.port) if options.nginx else None
+    url = proxy.url if proxy else server.url
     try:
-        wrk(server.url, site_key, WARM_UP_SECONDS, options.connections)
-        return wrk(server.url, site_key, options.seconds, options.connections)
+        wrk(url, site_key, WARM_UP_SECONDS, options.connections)
+        return wrk(url, site_key, options.seconds, options.connections)
     finally:
+        if proxy:
+            proxy.stop()
         server.stop()
 
 
@@ -150,9 +204,12 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--postgresql", metavar="URL", help="also measure on this PostgreSQL server")
+    parser.add_argument("--nginx", action="store_true", help="put nginx in front of every server, as in production")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
+    if options.nginx and not shutil.which("nginx"):
+        raise SystemExit("nginx is missing: apt-get install -y nginx")
 
     baseline = measure("bench.bare_app:create_app()", dict(os.environ), "bare", options)
     results = [("bare Flask endpoint (parse JSON, 204)", baseline, None)]
@@ -162,8 +219,8 @@ def main():
         with PostgresqlDatabase(options.postgresql) as url:
             run_app("app on PostgreSQL", url, baseline, options, results)
 
-    print(f"ingest: gunicorn -w {options.workers} (sync), wrk {options.connections} connections, "
-          f"{options.seconds} s each, same run")
+    print(f"ingest: gunicorn -w {options.workers} (sync){' behind nginx' if options.nginx else ''}, "
+          f"wrk {options.connections} connections, {options.seconds} s each, same run")
     for label, figures, against in results:
         line = (f"{label:40} {figures['requests_per_second']:8.0f} answers/s  p50 {figures['p50_ms']:6.1f} ms  "
                 f"p99 {figures['p99_ms']:6.1f} ms  errors {figures['errors']}")
