@@ -21,12 +21,16 @@ from .payloads import (
 )
 from .scales import SCALES
 
-bp = limit_public(Blueprint("api", __name__, url_prefix="/api/v1"))
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.before_request
 def cap_body_size():
     request.max_content_length = current_app.config["MAX_PAYLOAD_BYTES"]
+
+
+# After the cap: the per-site limit reads the site key from the body.
+limit_public(bp)
 
 
 def site_for(key, *, writing):

@@ -24,11 +24,10 @@ parsed_limit = functools.lru_cache(maxsize=64)(parse)
 
 def site_of_request():
     """The site a public API request is for: from the path, or from the JSON body (already
-    bounded by MAX_CONTENT_LENGTH), so one site's visitors share one allowance."""
+    bounded by the API's body cap, applied before this hook), so one site's visitors share
+    one allowance."""
     if request.view_args and request.view_args.get("key"):
         return "site:" + request.view_args["key"]
-    # This runs before the API's own before_request: apply its body cap here too.
-    request.max_content_length = current_app.config["MAX_PAYLOAD_BYTES"]
     # Site keys are plain [A-Za-z0-9_-]: a pattern finds one without parsing the body twice
     # (and without the parser's weak spots, such as deep nesting).
     found = SITE_FIELD.search(request.get_data(cache=True))
@@ -65,7 +64,8 @@ def check_login_limits():
 
 
 def limit_public(blueprint):
-    """Apply the per-client and per-site limits to a public blueprint (once, at import)."""
+    """Apply the per-client and per-site limits to a public blueprint (once, at import,
+    after its body cap)."""
     blueprint.before_request(check_public_limits)
     return blueprint
 

@@ -8,8 +8,9 @@ from .models import Site
 from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, answer_fields, clean, read_json_object
 from .scales import SCALES
 
-bp = limit_public(Blueprint("preview", __name__, url_prefix="/preview/<key>/api/v1"))
+bp = Blueprint("preview", __name__, url_prefix="/preview/<key>/api/v1")
 bp.before_request(cap_body_size)
+limit_public(bp)
 
 
 @bp.get("/sites/<site_key>/config")
