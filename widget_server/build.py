@@ -29,12 +29,12 @@ def minified(source):
 def built():
     """{served name: text} for the two served files."""
     follow_up = minified((STATIC / FOLLOW_UP).read_text(encoding="utf-8"))
-    widget = minified((STATIC / "widget.js").read_text(encoding="utf-8"))
-    pinned = f"widget-followup.{version_of(follow_up)}.js"
-    if f"'./{FOLLOW_UP}'" not in (STATIC / "widget.js").read_text(encoding="utf-8"):
+    source = (STATIC / "widget.js").read_text(encoding="utf-8")
+    if f"'./{FOLLOW_UP}'" not in source:
         raise SystemExit(f"static/widget.js no longer imports './{FOLLOW_UP}'")
+    pinned = f"widget-followup.{version_of(follow_up)}.js"
     return {
-        "widget.min.js": widget.replace(f"./{FOLLOW_UP}", f"./{pinned}"),
+        "widget.min.js": minified(source).replace(f"./{FOLLOW_UP}", f"./{pinned}"),
         "widget-followup.min.js": follow_up,
     }
 
