@@ -8,6 +8,8 @@ package) with the same gunicorn settings (`-w 2`, sync workers, as the README's
 deployment recipe) against:
 
 - the baseline: bench/bare_app.py, whose endpoint only parses the same JSON and returns 204;
+- a second reference: the same endpoint that also stores each answer as one row (one fixed
+  INSERT and a commit, SQLite in WAL mode), the least any endpoint that keeps answers does;
 - the real app on a new SQLite file (every answer stored, counted and checked);
 - with --postgresql, the real app on a new database made on that server (dropped after).
 
@@ -23,6 +25,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from widget_server import create_app  # noqa: E402
 from widget_server.db import database_for, flask_db  # noqa: E402
 from widget_server.models import Answer, Site  # noqa: E402
+from bench.bare_app import create_storing_table  # noqa: E402
 from tests.databases import url_with_database  # noqa: E402
 from tests.live import free_port, wait_for_port  # noqa: E402
 
@@ -164,6 +168,18 @@ def stored(database_url, instance):
     return count, count - distinct
 
 
+def run_storing_baseline(folder, options):
+    """The bare endpoint that also commits each answer as one row, on a new SQLite file."""
+    path = f"{folder}/bare-storing.sqlite3"
+    create_storing_table(path)
+    figures = measure("bench.bare_app:create_storing_app()", dict(os.environ, BENCH_SQLITE=path), "bare", options)
+    with sqlite3.connect(path) as connection:
+        count = connection.execute("SELECT COUNT(*) FROM answer").fetchone()[0]
+    connection.close()
+    figures["note"] = f"{count:,} stored"
+    return figures
+
+
 def run_app(label, database_url, baseline, options, results):
     instance = tempfile.mkdtemp(prefix="ces-bench-")
     site_key = prepare(database_url, instance)
@@ -214,6 +230,8 @@ def main():
     baseline = measure("bench.bare_app:create_app()", dict(os.environ), "bare", options)
     results = [("bare Flask endpoint (parse JSON, 204)", baseline, None)]
     with tempfile.TemporaryDirectory(prefix="ces-bench-") as folder:
+        storing = run_storing_baseline(folder, options)
+        results.append(("bare endpoint + one committed row", storing, baseline))
         run_app("app on SQLite", f"sqlite:///{folder}/ingest.sqlite3", baseline, options, results)
     if options.postgresql:
         with PostgresqlDatabase(options.postgresql) as url:
@@ -226,7 +244,10 @@ def main():
                 f"p99 {figures['p99_ms']:6.1f} ms  errors {figures['errors']}")
         if against:
             line += (f"  = {figures['requests_per_second'] / against['requests_per_second']:.2f}x throughput, "
-                     f"{figures['p99_ms'] / against['p99_ms']:.2f}x p99; {figures['note']}")
+                     f"{figures['p99_ms'] / against['p99_ms']:.2f}x p99")
+            if figures is not storing:
+                line += f" ({figures['requests_per_second'] / storing['requests_per_second']:.2f}x the storing endpoint's)"
+            line += f"; {figures['note']}"
         print(line)
 
 
