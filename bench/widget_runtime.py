@@ -12,10 +12,12 @@ then loads, with Playwright driving Debian's Chromium (/usr/bin/chromium):
 - the widget as an overlay (a self-service page, data-ces-auto with no delay).
 
 For each it prints the median over --runs fresh page loads of: time from the script's
-first statement to a rating button in the page (the config's round trip included); long tasks
-(over 50 ms); cumulative layout shift; requests made before the prompt showed; and,
-after a click on a rating, whether any preflight (OPTIONS) was sent. The interactive time
-is also given as a ratio to the baseline's.
+first statement to a rating button in the page (the config's round trip included); long
+tasks (over 50 ms), and frames whose tasks and rendering blocked the page over 50 ms with
+the widget's own code among their scripts (Chromium's long animation frame timings, which
+count the rendering that long task timings leave out); cumulative layout shift; requests
+made before the prompt showed; and, after a click on a rating, whether any preflight
+(OPTIONS) was sent. The interactive time is also given as a ratio to the baseline's.
 """
 import argparse
 import os
@@ -55,6 +57,14 @@ PROBE = """
   }});
   new PerformanceObserver(list => list.getEntries().forEach(entry => probe.longTasks.push(entry.duration)))
     .observe({type: "longtask", buffered: true});
+  // Frames that blocked the page over 50 ms (rendering included), with the scripts that ran
+  // in them: on a shared machine the browser has long tasks of its own (parsing, a stalled
+  // layout) with no script in them.
+  probe.longFrames = [];
+  new PerformanceObserver(list => list.getEntries().forEach(entry => {
+    if (entry.blockingDuration > 0) probe.longFrames.push({duration: entry.duration,
+      scripts: entry.scripts.map(script => ({url: script.sourceURL, duration: script.duration}))});
+  })).observe({type: "long-animation-frame", buffered: true});
   new PerformanceObserver(list => list.getEntries().forEach(entry => {
     if (!entry.hadRecentInput) probe.shift += entry.value;
   })).observe({type: "layout-shift", buffered: true});
@@ -156,7 +166,7 @@ class HostPages:
         return Handler
 
 
-def load(browser, url, script_name):
+def load(browser, url, script_name, script_origin):
     """Load one page in a fresh context; return its figures."""
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     page = context.new_page()
@@ -173,8 +183,14 @@ def load(browser, url, script_name):
                  afterConfig: config ? probe.shownAt - config.responseEnd : 0,
                  configFetch: config ? config.responseEnd - config.startTime : 0,
                  configAsked: config ? config.startTime - probe.ranAt : 0, longTasks: probe.longTasks,
-                 shift: probe.shift, requestsBefore: before.length}};
+                 shift: probe.shift, requestsBefore: before.length, longFrames: probe.longFrames}};
     }}""")
+    # The blocking frames in which a script from the widget's (or baseline's) origin ran.
+    figures["ownLongFrames"] = [
+        {"duration": frame["duration"],
+         "script": sum(script["duration"] for script in frame["scripts"] if script["url"].startswith(script_origin))}
+        for frame in figures.pop("longFrames")
+        if any(script["url"].startswith(script_origin) for script in frame["scripts"])]
     clicked = len(requests)
     host = page.locator("ces-prompt")
     if host.count():
@@ -204,8 +220,10 @@ def main():
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for name in PAGES:
                     script = "bench-baseline.js" if name == "baseline" else "widget.js"
-                    load(browser, f"{pages.origin}/{name}", script)  # warm the servers; each load is a new context
-                    results[name] = [load(browser, f"{pages.origin}/{name}", script) for _ in range(options.runs)]
+                    origin = pages.script_origin if name == "baseline" else server.url
+                    load(browser, f"{pages.origin}/{name}", script, origin)  # warm the servers; each load is a new context
+                    results[name] = [load(browser, f"{pages.origin}/{name}", script, origin)
+                                     for _ in range(options.runs)]
                 browser.close()
         finally:
             server.stop()
@@ -218,6 +236,8 @@ def main():
         interactive = statistics.median(run["interactive"] for run in runs)
         painted = statistics.median(run["painted"] for run in runs)
         longest = max((duration for run in runs for duration in run["longTasks"]), default=0)
+        own = [frame for run in runs for frame in run["ownLongFrames"]]
+        own_longest = max(own, key=lambda frame: frame["duration"], default=None)
         after_config = statistics.median(run["afterConfig"] for run in runs)
         config_fetch = statistics.median(run["configFetch"] for run in runs)
         config_asked = statistics.median(run["configAsked"] for run in runs)
@@ -227,7 +247,10 @@ def main():
                 f" config asked after {config_asked:4.1f} ms, fetched in {config_fetch:4.1f} ms, prompt drawn {after_config:4.1f} ms after it)\n"
                 f"{'':10}painted {painted:6.1f} ms after the script ran ({painted / baseline_painted:.1f}x baseline)\n"
                 f"{'':10}long tasks >50 ms: "
-                f"{sum(len(run['longTasks']) for run in runs)} (longest {longest:.0f} ms)  "
+                f"{sum(len(run['longTasks']) for run in runs)} (longest {longest:.0f} ms), "
+                f"frames blocking > 50 ms with its script in them: {len(own)}"
+                + (f" (longest frame {own_longest['duration']:.0f} ms, its script {own_longest['script']:.0f} ms)"
+                   if own_longest else "") + "  "
                 f"CLS max {max(run['shift'] for run in runs):.3f}  "
                 f"requests before prompt: {max(run['requestsBefore'] for run in runs)}")
         if name != "baseline":
