@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from widget_server import create_app  # noqa: E402
-from widget_server.db import database_for, flask_db  # noqa: E402
+from widget_server.db import flask_db  # noqa: E402
 from widget_server.models import Answer, Site  # noqa: E402
 from bench.bare_app import create_storing_table  # noqa: E402
-from tests.databases import url_with_database  # noqa: E402
+from tests.databases import database_made_on  # noqa: E402
 from tests.live import free_port, wait_for_port  # noqa: E402
 
 ORIGIN = "https://help.example.com"
@@ -193,27 +193,6 @@ def run_app(label, database_url, baseline, options, results):
     results.append((label, figures, baseline))
 
 
-class PostgresqlDatabase:
-    """A database made for this run on the server a URL names, dropped afterwards."""
-
-    def __init__(self, server_url):
-        self.server_url = server_url
-        self.name = f"ces_bench_{os.getpid()}"
-        self.url = url_with_database(server_url, self.name, urlsplit(server_url).query)
-
-    def _administer(self, sql):
-        server = database_for(self.server_url)
-        with server.connection_context():
-            server.execute_sql(sql)
-
-    def __enter__(self):
-        self._administer(f'CREATE DATABASE "{self.name}"')
-        return self.url
-
-    def __exit__(self, *exc):
-        self._administer(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -234,7 +213,9 @@ def main():
         results.append(("bare endpoint + one committed row", storing, baseline))
         run_app("app on SQLite", f"sqlite:///{folder}/ingest.sqlite3", baseline, options, results)
     if options.postgresql:
-        with PostgresqlDatabase(options.postgresql) as url:
+        # A database of its own on that server, dropped afterwards.
+        name = f"ces_bench_{os.getpid()}"
+        with database_made_on(options.postgresql, name, urlsplit(options.postgresql).query) as url:
             run_app("app on PostgreSQL", url, baseline, options, results)
 
     print(f"ingest: gunicorn -w {options.workers} (sync){' behind nginx' if options.nginx else ''}, "

@@ -11,9 +11,8 @@ ORIGIN = "https://help.example.com"
 
 @pytest.fixture(scope="session", autouse=True)
 def test_databases():
-    databases.start_run()
-    yield
-    databases.end_run()
+    with databases.run_database():
+        yield
 
 
 def make_test_app(tmp_path, database_url):

@@ -7,6 +7,7 @@ database made for the run and dropped after it, so the same tests prove PostgreS
 The variable is taken out of the environment here: apps and servers the tests start get
 their database from these helpers, never by inheriting it.
 """
+import contextlib
 import itertools
 import os
 from urllib.parse import quote, urlsplit
@@ -20,7 +21,7 @@ _schema_numbers = itertools.count(1)
 
 
 def url_with_database(server_url, name, query=""):
-    """server_url pointing at database `name` instead (the benchmarks use it too)."""
+    """server_url pointing at database `name` instead."""
     # Built by hand: urlunsplit drops the "//" of a URL without a host (postgresql:///db).
     parts = urlsplit(server_url)
     return f"{parts.scheme}://{parts.netloc}/{name}" + (f"?{query}" if query else "")
@@ -30,21 +31,27 @@ def _url_for_database(name, query=""):
     return url_with_database(SERVER_URL, name, query)
 
 
-def _administer(sql):
-    """Run a statement that cannot run in a transaction (CREATE/DROP DATABASE)."""
-    server = database_for(SERVER_URL)
-    with server.connection_context():
-        server.execute_sql(sql)
+@contextlib.contextmanager
+def database_made_on(server_url, name, query=""):
+    """Make database `name` on the PostgreSQL server at server_url, yield its URL, and drop
+    it afterwards (the benchmarks use it too)."""
+    server = database_for(server_url)
+
+    def administer(sql):
+        # CREATE and DROP DATABASE cannot run inside a transaction.
+        with server.connection_context():
+            server.execute_sql(sql)
+
+    administer(f'CREATE DATABASE "{name}"')
+    try:
+        yield url_with_database(server_url, name, query)
+    finally:
+        administer(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def start_run():
-    if ON_POSTGRESQL:
-        _administer(f'CREATE DATABASE "{RUN_DATABASE}"')
-
-
-def end_run():
-    if ON_POSTGRESQL:
-        _administer(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)')
+def run_database():
+    """On PostgreSQL, the database the whole run's schemas live in, for the run's length."""
+    return database_made_on(SERVER_URL, RUN_DATABASE) if ON_POSTGRESQL else contextlib.nullcontext()
 
 
 def fresh_url(tmp_path, name="ces"):
