@@ -2,7 +2,7 @@
 import datetime
 
 from widget_server import rollups
-from widget_server.models import Answer, Impression, Site
+from widget_server.models import Answer, Delivery, Impression, Site, Webhook
 
 COUNTERS = ("answers", "impressions", "easy", "difficult", "ease_sum")
 
@@ -67,6 +67,28 @@ def test_counts_kept_in_step_agree_with_a_rebuild(app, site):
     site_wide = {row.reason: row.answers for row in rollups.ReasonCount.select().where(rollups.ReasonCount.kind == "all")
                  if row.answers}
     assert site_wide == {"not-found": 2, "channel": 1, "repeat": 1, "transfer": 1}
+
+
+def test_an_answer_and_its_counts_are_written_all_or_none(app, site):
+    """A retry finds its answer stored and must leave every count as it was: without an
+    alert target (on PostgreSQL, one query of several statements) and with one (one
+    transaction)."""
+    fields = {"touchpoint": "kb-article", "scale": "agreement7", "ref": "kb-1"}
+
+    def retried_changes_nothing(stored):
+        kept = snapshot()
+        again, created = Answer.record(site, {"key": stored.key, "score": stored.score, **fields})
+        assert (again.id, created) == (stored.id, False)
+        assert snapshot() == kept
+
+    retried_changes_nothing(Answer.record(site, {"key": "a" * 20, "score": 1, "reasons": ["not-found"], **fields})[0])
+    Webhook.create(site=site, url="https://hooks.example/ces", secret="whsec_test", rule="any")
+    retried_changes_nothing(Answer.record(site, {"key": "b" * 20, "score": 6, **fields})[0])
+
+    assert Answer.select().count() == 2 and Delivery.select().count() == 1
+    kept = snapshot()
+    rollups.rebuild()
+    assert snapshot() == kept
 
 
 def test_rebuild_counts_each_answer_on_its_own_day(app, site):

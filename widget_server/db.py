@@ -127,11 +127,6 @@ class FixedInsert:
             return f"{sql} ON CONFLICT ({target}) DO UPDATE SET {additions}"
         return f"{sql} RETURNING {quoted(self.model._meta.primary_key.column_name)}"
 
-    def save_new(self, instance):
-        """Insert a model instance made in Python (its defaults already filled in); set its id."""
-        instance.id = self(instance.__data__)
-        return instance
-
     def bind(self, values):
         """Return (sql, params) writing a row from {field name: value} (missing fields take
         their defaults)."""
@@ -144,23 +139,37 @@ class FixedInsert:
             params.append(field.db_value(value() if callable(value) else value))
         return self.sql[1], params
 
-    def __call__(self, values):
-        """Write a row; return the new row's id, or None for an upsert."""
-        cursor = flask_db.database.execute_sql(*self.bind(values))
-        return None if self.conflict_keys else cursor.fetchone()[0]
-
     @staticmethod
     def run_together(writes):
-        """Run [(FixedInsert, values)] in order. PostgreSQL takes them as one query, one round
+        """Run [(FixedInsert, values)] in order; return the last one's cursor (for an insert,
+        its RETURNING row holds the new id). PostgreSQL takes them as one query, one round
         trip instead of one each (half of an answer's time there went in round trips)."""
         database = flask_db.database
         bound = [insert.bind(values) for insert, values in writes]
-        # flask_db.database is the proxy the models are bound to; .obj is the database behind it.
-        if isinstance(getattr(database, "obj", database), peewee.PostgresqlDatabase) and len(bound) > 1:
-            database.execute_sql(";\n".join(sql for sql, _ in bound), [p for _, params in bound for p in params])
-        else:
-            for sql, params in bound:
-                database.execute_sql(sql, params)
+        if on_postgresql(database) and len(bound) > 1:
+            return database.execute_sql(";\n".join(sql for sql, _ in bound), [p for _, params in bound for p in params])
+        cursor = None
+        for sql, params in bound:
+            cursor = database.execute_sql(sql, params)
+        return cursor
+
+
+def on_postgresql(database):
+    # flask_db.database is the proxy the models are bound to; .obj is the database behind it.
+    return isinstance(getattr(database, "obj", database), peewee.PostgresqlDatabase)
+
+
+def write_together(writes):
+    """Run [(FixedInsert, values)], the last an insert, as one transaction (all or none);
+    return the id of the row that insert made. PostgreSQL runs a query of several
+    statements as one transaction by itself: outside a transaction the writes there take
+    one round trip, with no BEGIN and COMMIT of their own."""
+    database = flask_db.database
+    if database.in_transaction() or on_postgresql(database):
+        return FixedInsert.run_together(writes).fetchone()[0]
+    with database.atomic():
+        # Read before the commit: SQLite cannot commit while a RETURNING is unread.
+        return FixedInsert.run_together(writes).fetchone()[0]
 
 
 class FixedSelect:

@@ -1,4 +1,5 @@
 """Tables: sites, answers, impressions and admin users."""
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -12,7 +13,7 @@ from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import locales, rollups
-from .db import FixedInsert, FixedSelect, JSONField, flask_db
+from .db import FixedInsert, FixedSelect, JSONField, flask_db, write_together
 from .scales import DEFAULT_SCALE, DIFFICULT, SCALES
 
 
@@ -227,18 +228,18 @@ class Answer(flask_db.Model):
     def record(cls, site, fields):
         """Store a validated answer; return (answer, created). A retry returns the first."""
         scale = SCALES[fields["scale"]]
-        row = dict(
-            fields,
-            site=site,
-            effort_class=scale.effort_class(fields["score"]),
-            ease=scale.ease(fields["score"]),
-        )
+        answer = cls(**fields, site=site, effort_class=scale.effort_class(fields["score"]),
+                     ease=scale.ease(fields["score"]))
+        # Read before the write, outside its transaction: most answers meet no alert rule,
+        # and on PostgreSQL their writes then take one round trip (write_together).
+        targets = Delivery.targets_for(answer)
+        writes = [*rollups.answer_counts(answer).writes, (INSERT_ANSWER, answer.__data__)]
         try:
-            with cls._meta.database.atomic():
-                answer = INSERT_ANSWER.save_new(cls(**row))
-                rollups.count_answer(answer)
-                answer.alerts_queued = Delivery.enqueue_for(answer)
-                return answer, True
+            with cls._meta.database.atomic() if targets else contextlib.nullcontext():
+                answer.id = write_together(writes)
+                Delivery.enqueue(answer, targets)
+            answer.alerts_queued = len(targets)
+            return answer, True
         except peewee.IntegrityError:
             # Two deliveries of one answer raced; the first one's row stands.
             return cls.get(cls.site == site, cls.key == fields["key"]), False
@@ -289,9 +290,9 @@ class Impression(flask_db.Model):
 
     @classmethod
     def record(cls, site, fields):
-        with cls._meta.database.atomic():
-            impression = INSERT_IMPRESSION.save_new(cls(site=site, **fields))
-            rollups.count_impression(impression)
+        impression = cls(site=site, **fields)
+        writes = [*rollups.impression_counts(impression).writes, (INSERT_IMPRESSION, impression.__data__)]
+        impression.id = write_together(writes)
         return impression
 
 
@@ -405,10 +406,20 @@ class Delivery(flask_db.Model):
         """Queue an alert for each active target whose rule the answer now meets; call inside
         the transaction that stored the answer or its follow-up, so none is lost. Return how
         many targets matched (each has its one delivery, new or from before)."""
-        matched = [webhook for webhook in ACTIVE_WEBHOOKS_OF_SITE(answer.site_id) if webhook.matches(answer)]
-        for webhook in matched:
+        targets = cls.targets_for(answer)
+        cls.enqueue(answer, targets)
+        return len(targets)
+
+    @staticmethod
+    def targets_for(answer):
+        """The site's active webhooks whose rule the answer meets."""
+        return [webhook for webhook in ACTIVE_WEBHOOKS_OF_SITE(answer.site_id) if webhook.matches(answer)]
+
+    @classmethod
+    def enqueue(cls, answer, targets):
+        """Queue the answer's alert for each of these targets that has none yet."""
+        for webhook in targets:
             cls.insert(webhook=webhook, answer=answer, alert_id=str(uuid.uuid4())).on_conflict_ignore().execute()
-        return len(matched)
 
 
 SITE_BY_KEY = FixedSelect(lambda key: Site.select().where(Site.key == key))

@@ -135,11 +135,6 @@ def upsert(model, keys, counters):
     return FixedInsert(model, conflict_keys=keys, counters=counters)
 
 
-def bump(model, keys, **increments):
-    """Add to a row's counters, creating it at these values if it is missing."""
-    upsert(model, tuple(keys), tuple(increments))({**keys, **increments})
-
-
 class Bumps:
     """The counter changes of one write, sent together (see FixedInsert.run_together)."""
 
@@ -156,6 +151,11 @@ class Bumps:
 def count_answer(answer, sign=+1):
     """Count a new answer (sign -1: one being deleted); call inside the transaction that
     stores or deletes it."""
+    answer_counts(answer, sign).send()
+
+
+def answer_counts(answer, sign=+1):
+    """The count rows an answer changes, as Bumps to send in the transaction that writes it."""
     day = answer.created_at.date()
     bumps = Bumps()
     bumps.add(ScoreCount, {"site_id": answer.site_id, "day": day, "touchpoint": answer.touchpoint,
@@ -167,7 +167,7 @@ def count_answer(answer, sign=+1):
         bumps.add(GroupCount, dict(group, day=day), **counters)
         bumps.add(GroupTotal, group, **counters)
     count_reasons(answer, answer.reasons, sign, bumps)
-    bumps.send()
+    return bumps
 
 
 def count_reasons(answer, reasons, sign, bumps):
@@ -184,12 +184,12 @@ def count_reasons(answer, reasons, sign, bumps):
             bumps.add(ReasonTotal, chosen, answers=sign)
 
 
-def count_impression(impression):
-    bump(
-        ImpressionCount,
-        {"site_id": impression.site_id, "day": impression.created_at.date(), "touchpoint": impression.touchpoint},
-        impressions=1,
-    )
+def impression_counts(impression):
+    """The count row an impression changes, as Bumps to send in the transaction that writes it."""
+    bumps = Bumps()
+    bumps.add(ImpressionCount, {"site_id": impression.site_id, "day": impression.created_at.date(),
+                                "touchpoint": impression.touchpoint}, impressions=1)
+    return bumps
 
 
 def forget_days_before(site_id, day):
