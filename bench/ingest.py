@@ -11,7 +11,8 @@ deployment recipe) against:
 - a second reference: the same endpoint that also stores each answer as one row (one fixed
   INSERT and a commit, SQLite in WAL mode), the least any endpoint that keeps answers does;
 - the real app on a new SQLite file (every answer stored, counted and checked);
-- with --postgresql, the real app on a new database made on that server (dropped after).
+- with --postgresql, the real app on a new database made on that server (dropped after);
+  point it at bench/latency_proxy.py to measure a server on another machine.
 
 wrk POSTs answers as the widget does (text/plain JSON, each with a new id; bench/ingest.lua)
 over --connections connections. With --nginx (Debian's `nginx`), every server, the baseline
