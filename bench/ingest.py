@@ -17,9 +17,9 @@ deployment recipe) against:
 wrk POSTs answers as the widget does (text/plain JSON, each with a new id; bench/ingest.lua)
 over --connections connections. With --nginx (Debian's `nginx`), every server, the baseline
 included, sits behind nginx configured as the README's deployment recipe shows, as in
-production: wrk then keeps its connections open, and gunicorn talks only to nginx. It prints throughput, p50 and p99 latency and errors for
-each, and each one's ratio to the baseline, then checks that every answer the server
-acknowledged was stored once.
+production: wrk then keeps its connections open, and gunicorn talks only to nginx. It
+prints throughput, p50 and p99 latency and errors for each, and each one's ratio to the
+baseline, then checks that every answer the server acknowledged was stored once.
 """
 import argparse
 import os

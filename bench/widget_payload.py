@@ -23,8 +23,6 @@ from widget_server.models import Site  # noqa: E402
 
 BUDGET = 3 * 1024
 ORIGIN = "https://help.example.com"
-
-
 ACCEPTED = {"gzip": "gzip", "br": "gzip, deflate, br, zstd"}
 
 
@@ -57,7 +55,7 @@ def main():
     print(f"/widget.js           {widget:6,} bytes gzip = {widget / BUDGET:.2f}x the 3 KB budget; "
           f"{widget / sources['widget.js']:.2f}x the readable source gzipped ({sources['widget.js']:,} bytes)")
     print(f"{'':20} {widget_brotli:6,} bytes br   = {widget_brotli / BUDGET:.2f}x the budget (current browsers, HTTPS)")
-    print(f"/widget-followup.js  {follow_up:6,} bytes gzip, {follow_up_brotli:,} br (only for customers who answer; "
+    print(f"/widget-followup.js  {follow_up:6,} bytes gzip, {follow_up_brotli:,} br (only for visitors who head for a prompt; "
           f"{follow_up / sources['widget-followup.js']:.2f}x its source gzipped)")
     print(f"configuration        {configs[largest]:6,} bytes  (largest, '{largest}'); "
           f"with the widget {widget + configs[largest]:,} bytes")

@@ -186,11 +186,11 @@ def load(browser, url, script_name, script_origin):
                  shift: probe.shift, requestsBefore: before.length, longFrames: probe.longFrames}};
     }}""")
     # The blocking frames in which a script from the widget's (or baseline's) origin ran.
-    figures["ownLongFrames"] = [
-        {"duration": frame["duration"],
-         "script": sum(script["duration"] for script in frame["scripts"] if script["url"].startswith(script_origin))}
-        for frame in figures.pop("longFrames")
-        if any(script["url"].startswith(script_origin) for script in frame["scripts"])]
+    figures["ownLongFrames"] = []
+    for frame in figures.pop("longFrames"):
+        own = [script["duration"] for script in frame["scripts"] if script["url"].startswith(script_origin)]
+        if own:
+            figures["ownLongFrames"].append({"duration": frame["duration"], "script": sum(own)})
     clicked = len(requests)
     host = page.locator("ces-prompt")
     if host.count():

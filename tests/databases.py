@@ -27,10 +27,6 @@ def url_with_database(server_url, name, query=""):
     return f"{parts.scheme}://{parts.netloc}/{name}" + (f"?{query}" if query else "")
 
 
-def _url_for_database(name, query=""):
-    return url_with_database(SERVER_URL, name, query)
-
-
 @contextlib.contextmanager
 def database_made_on(server_url, name, query=""):
     """Make database `name` on the PostgreSQL server at server_url, yield its URL, and drop
@@ -59,13 +55,13 @@ def fresh_url(tmp_path, name="ces"):
     if not ON_POSTGRESQL:
         return f"sqlite:///{tmp_path / name}.sqlite3"
     schema = f"test_{next(_schema_numbers)}"
-    run = database_for(_url_for_database(RUN_DATABASE))
+    run = database_for(url_with_database(SERVER_URL, RUN_DATABASE))
     with run.connection_context():
         run.execute_sql(f'CREATE SCHEMA "{schema}"')
     # libpq's "options" apply to every connection the app opens: its schema, and commits that
     # skip the wait for the disk (throwaway data; each test creates a dozen tables).
     options = f"-csearch_path={schema} -csynchronous_commit=off"
-    return _url_for_database(RUN_DATABASE, "options=" + quote(options))
+    return url_with_database(SERVER_URL, RUN_DATABASE, "options=" + quote(options))
 
 
 def rows(url, sql, *params):

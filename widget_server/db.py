@@ -1,4 +1,5 @@
 """Database wiring: one FlaskDB whose database is chosen when the app is created."""
+import contextlib
 import json
 from pathlib import Path
 
@@ -165,9 +166,8 @@ def write_together(writes):
     statements as one transaction by itself: outside a transaction the writes there take
     one round trip, with no BEGIN and COMMIT of their own."""
     database = flask_db.database
-    if database.in_transaction() or on_postgresql(database):
-        return FixedInsert.run_together(writes).fetchone()[0]
-    with database.atomic():
+    own_transaction = not (database.in_transaction() or on_postgresql(database))
+    with database.atomic() if own_transaction else contextlib.nullcontext():
         # Read before the commit: SQLite cannot commit while a RETURNING is unread.
         return FixedInsert.run_together(writes).fetchone()[0]
 
