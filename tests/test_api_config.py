@@ -47,7 +47,7 @@ def test_site_scale_per_touchpoint_decides(client, site):
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("nl-BE,en", "nl"), ("de", "de"), ("fr-CA", "fr"), ("es-419,en", "es"), ("ja,pt", "en"), ("", "en"), ("xx,de-AT", "de")],
+    [("nl-BE,en", "nl"), ("de", "de"), ("fr-CA", "fr"), ("es-419,en", "es"), ("ja,pt", "ja"), ("zh,ko", "en"), ("pt-BR", "pt"), ("ar-EG", "ar"), ("", "en"), ("xx,de-AT", "de")],
 )
 def test_language_is_the_first_one_we_have(client, site, lang, expected):
     body = config(client, site, lang).json
@@ -60,18 +60,31 @@ def test_site_overrides_strings_per_language_and_for_all(client, site):
     site.change(texts={
         "*": {"question.kb-article": "Did this article help?"},
         "nl": {"thanks": "Dank je wel!"},
-        "pt": {"close": "Fechar"},
+        "sv": {"close": "Stäng"},
     })
     site.save()
 
     dutch = config(client, site, "nl").json
-    portuguese = config(client, site, "pt-BR").json
+    swedish = config(client, site, "sv-FI").json
 
     assert dutch["touchpoints"]["kb-article"]["question"] == "Did this article help?"
     assert dutch["text"]["thanks"] == "Dank je wel!"
-    assert portuguese["lang"] == "pt"
-    assert portuguese["text"]["close"] == "Fechar"
-    assert portuguese["text"]["send"] == "Send"
+    assert swedish["lang"] == "sv"
+    assert swedish["text"]["close"] == "Stäng"
+    assert swedish["text"]["send"] == "Send"
+
+
+@pytest.mark.parametrize(("lang", "texts", "direction"), [
+    ("ar", {}, "rtl"),
+    ("en", {}, "ltr"),
+    ("he-IL,en", {"he": {"close": "סגור"}}, "rtl"),  # a language a site added
+    ("he,en", {}, "ltr"),  # not shipped: the English fallback reads left to right
+])
+def test_direction_follows_the_language_of_the_strings(client, site, lang, texts, direction):
+    site.change(texts=texts)
+    site.save()
+
+    assert config(client, site, lang).json["dir"] == direction
 
 
 def test_custom_touchpoint_with_its_own_question_is_listed(client, site):
@@ -100,3 +113,20 @@ def test_unknown_site_config_is_404_with_advice(client):
 
     assert response.status_code == 404
     assert "widget-server site add" in response.json["error"]
+
+
+@pytest.mark.parametrize("language", sorted(set(locales.STRINGS) - {locales.DEFAULT_LANGUAGE}))
+def test_every_built_in_language_has_every_string(language):
+    strings = locales.STRINGS[language]
+
+    assert set(strings) == set(locales.STRINGS[locales.DEFAULT_LANGUAGE])
+    assert all(text.strip() for text in strings.values())
+    # The company's name goes where English has it, and nowhere else.
+    for key, english in locales.STRINGS[locales.DEFAULT_LANGUAGE].items():
+        assert ("{company}" in strings[key]) == ("{company}" in english), key
+
+
+def test_ten_languages_ship_with_arabic_among_them():
+    assert len(locales.STRINGS) >= 10
+    assert {"ar", "pt", "it", "pl", "ja"} <= set(locales.STRINGS)
+    assert [language for language in locales.STRINGS if locales.direction(language) == "rtl"] == ["ar"]

@@ -91,6 +91,7 @@ def config_document(site, language):
     used_scales = {setup["scale"] for setup in touchpoints.values()}
     return {
         "lang": language,
+        "dir": locales.direction(language),
         "cooldownDays": site.cooldown_days,
         "samplePercent": site.sample_percent,
         "auto": {"delaySeconds": site.auto_delay_seconds, "scrollPercent": site.auto_scroll_percent},
