@@ -4,11 +4,13 @@
  * so visitors who only read never download it. The served copy is minified and versioned
  * with widget.js.
  */
-const CSS = `fieldset{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding:0;border:0}
-fieldset button{padding:4px 12px;text-align:start}
-legend,label{display:block;font-weight:600;margin:0 0 6px}
-textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:8px;margin-bottom:8px;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}
-.p{padding:0 20px;background:var(--a);color:var(--b);border-color:var(--a)}`;
+const CSS = `h2{margin:0 0 .5em;font:inherit;font-weight:600}
+.r{display:flex;flex-wrap:wrap;gap:6px;margin-bottom:.5em}
+.r button{padding:.25em .75em;text-align:start}
+label{display:block;font-weight:600;margin-bottom:.4em}
+h2 label{display:inline}
+textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:.5em;margin-bottom:.5em;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}
+.p{padding:0 1.25em;background:var(--a);color:var(--b);border-color:var(--a)}`;
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
@@ -26,8 +28,13 @@ export default ({ h, text, effort, body, root, reasons, done }) => {
       done(chosen.size || comment ? { reasons: [...chosen], comment } : null);
     },
   });
+  // Focus goes to the heading, which screen readers announce, and never into the text
+  // field by itself: that would open a phone's keyboard over the page.
+  const heading = h('h2', { id: 'h', tabindex: '-1' });
+  form.append(heading);
   if (reasons.length) {
-    const choices = h('fieldset', {}, h('legend', {}, text['followup.difficult']));
+    heading.append(text['followup.difficult']);
+    const choices = h('div', { class: 'r', role: 'group', 'aria-labelledby': 'h' });
     for (const [code, label] of reasons) {
       const toggle = h('button', {
         type: 'button', 'aria-pressed': 'false',
@@ -41,9 +48,10 @@ export default ({ h, text, effort, body, root, reasons, done }) => {
     }
     form.append(choices, h('label', { for: 'n' }, `${text['comment.more']} ${text.optional}`));
   } else {
-    form.append(h('label', { for: 'n' }, `${text[`followup.${effort}`]} ${text.optional}`));
+    // The question is the heading and the comment's label at once.
+    heading.append(h('label', { for: 'n' }, `${text[`followup.${effort}`]} ${text.optional}`));
   }
   form.append(note, h('button', { class: 'p' }, text.send));
   body.replaceChildren(form);
-  form.querySelector('button,textarea').focus();
+  heading.focus();
 };

@@ -9,14 +9,17 @@
  *   data-site          required; the key printed by `widget-server site add`
  *   data-ces-auto      a touchpoint name, usually "self-service": float a corner prompt once
  *                      the visitor has spent the site's delay on the page or scrolled past
- *                      its depth
+ *                      its depth, unless an inline prompt is on screen or was answered or
+ *                      closed in this page view
  *   data-ces-ref       the floating prompt's ref (default: the page path)
  *   data-ces-customer  customer id sent with every answer from this page
  *   data-ces-lang      force a language (default: <html lang>, then the browser's)
  *   data-ces-api       where the API is (default: where this script came from)
  *
- * The follow-up form is static/widget-followup.js, imported from beside this script once a
- * customer heads for a prompt: wherever this script is hosted, that file must be too.
+ * Two modules are imported from beside this script, so wherever it is hosted they must be
+ * too: static/widget-followup.js (the follow-up form) once a customer heads for a prompt,
+ * and static/widget-overlay.js (placing a floating prompt) when CES.ask is called or the
+ * floating prompt's wait begins.
  *
  * Inline: the prompt renders inside every element with data-ces-touchpoint="NAME"
  * (self-service, kb-article, chatbot-exit or a-z0-9- up to 40), also ones added later;
@@ -30,9 +33,12 @@
  * Calls made before this script loads wait in this queue snippet:
  *   window.CES=window.CES||{q:[],ask:function(o){return new Promise(function(r){CES.q.push([o,r])})}};
  *
- * Theme with CSS custom properties on any ancestor: --ces-accent, --ces-bg, --ces-fg,
- * --ces-line, --ces-radius. No cookies; localStorage key "ces" remembers answered and
- * dismissed prompts for the site's cooldown.
+ * Looks: the page's colour scheme (CSS color-scheme: a page that declares only light gets
+ * a light card, one that declares dark or "light dark" a dark one where it is dark), the
+ * larger of the page's root and surrounding text size, and the direction of the language
+ * it speaks. Theme with CSS custom properties on any ancestor: --ces-accent, --ces-bg,
+ * --ces-fg, --ces-line, --ces-radius. No cookies; localStorage key "ces" remembers
+ * answered and dismissed prompts for the site's cooldown.
  */
 (() => {
   'use strict';
@@ -54,27 +60,26 @@
   }
   const TOUCHPOINT = /^[a-z0-9-]{1,40}$/;
 
-  // The entrance animation is a fade only: a card that moved while appearing would throw
-  // off the placement measured as it appears.
-  const CSS = `:host{all:initial!important;display:block!important;font:15px/1.4 system-ui,sans-serif!important;
---a:var(--ces-accent,#0b57d0);--b:var(--ces-bg,#fff);--f:var(--ces-fg,#1b1f24);--l:var(--ces-line,#6e7781)}
-@media(prefers-color-scheme:dark){:host{--a:var(--ces-accent,#8ab4f8);--b:var(--ces-bg,#1f2328);--f:var(--ces-fg,#e6edf3)}}
-.c{position:relative;box-sizing:border-box;max-width:34rem;padding:12px;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
-.o{position:fixed;z-index:2147483646;right:min(16px,2vw);bottom:min(16px,2vw);width:min(26rem,calc(100vw - 16px));overflow:auto;box-shadow:0 4px 24px #0005}
-.q{margin:0 44px 8px 0;font-weight:600}
-.s{display:flex;flex-wrap:wrap}
-button{min-width:44px;min-height:44px;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px;cursor:pointer}
-.s button{flex:1;border-radius:0;margin-left:-1px}
-.s button:first-child{border-radius:8px 0 0 8px}.s button:last-child{border-radius:0 8px 8px 0}
+  // Sizes are in em of a font that is the larger of the page's root size and the text
+  // around the prompt, so a larger browser text size or page font grows the card too
+  // (and a page that shrinks its root, the 62.5% trick, does not shrink it). Colours come
+  // from the page's color-scheme, inherited through the shadow root: light-dark() picks
+  // the dark value only where the page says it can be dark.
+  const CSS = `:host{all:initial!important;display:block!important;color-scheme:inherit!important;font:max(1em,1rem)/1.4 system-ui,sans-serif!important;
+--a:var(--ces-accent,light-dark(#0b57d0,#8ab4f8));--b:var(--ces-bg,light-dark(#fff,#1f2328));--f:var(--ces-fg,light-dark(#1b1f24,#e6edf3));--l:var(--ces-line,#6e7781)}
+.c{display:grid;grid:auto minmax(0,1fr)/1fr auto;box-sizing:border-box;max-width:34em;padding:.75em;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
+.q{margin:0 0 .5em;font-weight:600}
+.b{grid-column:1/3}
+.x{grid-area:1/2;align-self:start;margin:-.5em 0 0;margin-inline-end:-.5em;border:0;font-size:1.4em;min-width:2em;min-height:2em;line-height:1}
+.s{display:flex;gap:4px}
+button{min-width:2.75em;min-height:2.75em;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px;cursor:pointer}
+.s button{flex:1;min-width:24px;padding:0}
 button:hover{border-color:var(--a)}
 :focus-visible{outline:3px solid var(--a);outline-offset:1px}
-.s :focus-visible{position:relative;z-index:1}
 [aria-pressed=true]{background:var(--a);color:var(--b);border-color:var(--a)}
-.e{display:flex;justify-content:space-between;gap:8px;font-size:13px;margin-top:4px}
-.x{position:absolute;top:4px;right:4px;border:0;font-size:22px}
-.v{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
-@media(prefers-reduced-motion:no-preference){.o{animation:ces-in .2s ease-out}}
-@keyframes ces-in{from{opacity:0}}`;
+.e{display:flex;justify-content:space-between;gap:.5em;font-size:.85em;margin-top:.25em}
+.e :last-child{text-align:end}
+.v{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;
 
   // Constructable stylesheets pass a strict CSP that would block a <style> element.
   const sheet = new CSSStyleSheet();
@@ -138,45 +143,19 @@ button:hover{border-color:var(--a)}
   const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)),
     (b) => (b + 256).toString(16).slice(1)).join('');
 
-  // The follow-up form is a file of its own, fetched once a customer heads for the scale:
-  // most visitors never answer, so most never download it. It sits beside this script.
+  // Modules of their own, beside this script: most visitors never answer, so most never
+  // download the follow-up form, and inline-only pages never download the overlay's placement.
   const followUpForm = () => import(new URL('./widget-followup.js', script.src));
-
-  // Floating prompts must not hide the page's own fixed controls (bottom bars, chat
-  // buttons): probe the card's area on a 24 px grid (the smallest target WCAG allows, so no
-  // control fits between the points) and move the card up above whatever fixed element is
-  // there until nothing is. Returns where the card ends up. Each box read after a move
-  // lays the page out again, so there is one read per position, and none when it stays.
-  const liftAbove = (card) => {
-    let box = card.getBoundingClientRect();
-    for (let round = 0; round < 4; round++) {
-      // Each element once: styles are read per element, not per grid point.
-      const under = new Set();
-      for (let x = box.left + 1; x < box.right; x += 24) {
-        for (let y = box.top + 1; y < box.bottom; y += 24) {
-          for (const el of d.elementsFromPoint(x, y)) under.add(el);
-        }
-      }
-      let lift = 0;
-      for (const el of under) {
-        if (el.localName != 'ces-prompt' && /fixed|sticky/.test(getComputedStyle(el).position)) {
-          lift = Math.max(lift, innerHeight - el.getBoundingClientRect().top);
-        }
-      }
-      if (!lift) break;
-      card.style.bottom = `${lift + 8}px`;
-      box = card.getBoundingClientRect();
-    }
-    return box;
-  };
-
+  const overlay = () => import(new URL('./widget-overlay.js', script.src));
   const prefetch = () => followUpForm().catch(() => {});
 
   // The floating prompt on screen: a page shows one at a time.
   let floatingNow = null;
+  // An inline prompt was answered or closed in this page view: no corner prompt after it.
+  let inlineDone;
 
   // Renders one prompt; resolves with the outcome once the visitor closes it.
-  const show = (cfg, options, place, container) => new Promise((done) => {
+  const show = (cfg, options, place, container, placement) => new Promise((done) => {
     const floating = place != 'inline';
     if (floating && floatingNow) {
       if (place == 'corner') return done({ status: 'skipped' });
@@ -192,23 +171,28 @@ button:hover{border-color:var(--a)}
     const memory = `${touchpoint}|${ref || location.pathname}`;
     const host = h('ces-prompt', {});
     const root = host.attachShadow({ mode: 'open' });
+    // dir follows the strings shown, not the page: an English fallback on an Arabic page
+    // reads left to right.
     const card = h('div', {
-      class: floating ? 'c o' : 'c', lang: cfg.lang, 'aria-labelledby': 'q',
+      class: floating ? 'c o' : 'c', lang: cfg.lang, dir: cfg.dir, 'aria-labelledby': 'q',
       role: place == 'ask' ? 'dialog' : 'group',
       pointerover: prefetch, focusin: prefetch, keydown: (e) => e.key == 'Escape' && close(),
     });
-    const body = h('div', {});
+    const body = h('div', { class: 'b' });
     const status = h('p', { class: 'v', role: 'status' });
     const previousFocus = d.activeElement;
     const id = newId();
     let outcome = { status: 'dismissed' };
     let sent;
+    let unplace;
 
     const close = () => {
       if (!host.isConnected) return;
       remember(memory, cfg.cooldownDays);
       host.remove();
+      unplace?.();
       if (floating) floatingNow = null;
+      else inlineDone = 1;
       if (place == 'ask') previousFocus?.focus?.();
       done(outcome);
     };
@@ -233,6 +217,7 @@ button:hover{border-color:var(--a)}
 
     const answer = (score) => {
       if (sent) return;
+      if (!floating) inlineDone = 1;
       // At once, while the follow-up form may still be on its way.
       buttons.children[score - 1].setAttribute('aria-pressed', true);
       const effort = { e: 'easy', n: 'neutral', d: 'difficult' }[scale.classes[score - 1]];
@@ -256,37 +241,27 @@ button:hover{border-color:var(--a)}
     }
     body.append(buttons, h('div', { class: 'e', 'aria-hidden': true },
       h('span', {}, scale.low), h('span', {}, scale.high)));
+    // The × comes last for the keyboard; the grid draws it beside the question.
     card.append(
       h('p', { class: 'q', id: 'q' }, setup.question),
       body,
       h('button', { class: 'x', type: 'button', 'aria-label': text.close, click: close }, '×'),
-      status
+      status,
     );
     root.adoptedStyleSheets = [sheet];
     root.append(card);
     if (floating) {
       floatingNow = () => {
         host.remove();
+        unplace();
         done({ status: 'skipped' });
       };
-      // An in-flow spacer reaching up to the card's top, so the page's last controls can
-      // scroll clear of it.
-      const spacer = h('div', {});
-      root.append(spacer);
       (d.body || d.documentElement).append(host);
-      // Placed once the browser has laid out the frame that first shows the card, before
-      // that frame is painted: measuring now would lay the whole page out once more, here.
-      new ResizeObserver((entries, placement) => {
-        placement.disconnect();
-        const box = liftAbove(card);
-        // The follow-up is taller than the scale; it scrolls inside the card, not off screen.
-        card.style.maxHeight = `${box.bottom - 8}px`;
-        spacer.style.height = `${innerHeight - box.top + 8}px`;
-      }).observe(card);
+      // The dialog takes focus once placed, so focus lands on a button the visitor can see.
+      unplace = placement.default({ h, card, body, root, focus: place == 'ask' && buttons.firstChild });
     } else {
       container.append(host);
     }
-    if (place == 'ask') buttons.firstChild.focus();
 
     // Count an impression only once the prompt is really on screen.
     new IntersectionObserver((entries, watcher) => {
@@ -303,10 +278,11 @@ button:hover{border-color:var(--a)}
       warn(site ? `touchpoint: ${TOUCHPOINT}` : 'data-site is missing');
       return { status: 'skipped' };
     }
-    return loadConfig().then((cfg) => {
+    // A floating prompt needs its placement module: fetched beside the configuration.
+    return Promise.all([loadConfig(), place != 'inline' && overlay()]).then(([cfg, placement]) => {
       const until = remembered()[`${touchpoint}|${options.ref || location.pathname}`];
       if (until > Date.now() || Math.random() * 100 >= cfg.samplePercent) return { status: 'skipped' };
-      return show(cfg, options, place, container);
+      return show(cfg, options, place, container, placement);
     }).catch((problem) => {
       // Server unreachable, site refused, or anything unexpected: the page must not notice.
       warn(problem);
@@ -339,22 +315,34 @@ button:hover{border-color:var(--a)}
     .observe(d.documentElement, { childList: true, subtree: true });
 
   if (data.cesAuto) {
-    loadConfig().then((cfg) => {
-      let timer;
+    // Armed once the overlay's placement is in too: by then the inline prompts asked for
+    // with the same configuration are on the page, so the check below sees them.
+    Promise.all([loadConfig(), overlay()]).then(([cfg]) => {
+      let due;
+      // One prompt at a time: not over an inline prompt the visitor can see, not after one
+      // was answered; the next scroll tries again.
       const open = () => {
-        clearTimeout(timer);
-        removeEventListener('scroll', onScroll);
-        if (!open.done) ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner');
+        const inlineOnScreen = [...d.querySelectorAll('ces-prompt')].some((prompt) => {
+          const box = prompt.getBoundingClientRect();
+          return box.bottom > 0 && box.top < innerHeight;
+        });
+        if (!due || open.done || inlineDone || inlineOnScreen) return;
         open.done = 1;
+        removeEventListener('scroll', onScroll);
+        ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner');
       };
       const onScroll = () => {
-        const reached = (scrollY + innerHeight) / d.documentElement.scrollHeight * 100;
-        if (reached >= cfg.auto.scrollPercent) open();
+        due ||= (scrollY + innerHeight) / d.documentElement.scrollHeight * 100 >= cfg.auto.scrollPercent;
+        open();
       };
       addEventListener('scroll', onScroll, { passive: true });
+      const wait = () => {
+        due = 1;
+        open();
+      };
       // No delay: open now, not a timer's task later (a frame may be drawn in between).
-      if (cfg.auto.delaySeconds) timer = setTimeout(open, cfg.auto.delaySeconds * 1000);
-      else open();
+      if (cfg.auto.delaySeconds) setTimeout(wait, cfg.auto.delaySeconds * 1000);
+      else wait();
     }, () => {});
   }
   // Answers an earlier page could not deliver (each belongs to the site it names; a failure

@@ -5,15 +5,17 @@ import brotli
 import pytest
 
 from widget_server import locales
+from widget_server.assets import MODULES, served_script
 from widget_server.models import Site
 
 from .conftest import ORIGIN
 
 SIZE_BUDGET_GZIPPED = 5120
-# Issue 6 asks for 3 KB; until then the served widget must not grow past where it is.
-WIDGET_CEILING_GZIPPED = 3584
-WIDGET_CEILING_BROTLI = 3192
-FOLLOW_UP_CEILING_GZIPPED = 1024
+# The budget: 3 KB as current browsers receive it over HTTPS (Brotli), a little more in gzip
+# for the rest. bench/widget_payload.py reports the figures against it.
+WIDGET_CEILING_BROTLI = 3072
+WIDGET_CEILING_GZIPPED = 3400
+MODULE_CEILING_GZIPPED = 1024
 
 
 def test_served_widget_fits_the_size_budget(client):
@@ -29,11 +31,14 @@ def test_served_widget_fits_the_size_budget(client):
     assert b"CES widget: asks customers" not in plain  # the contract comment is not shipped
 
 
-def test_follow_up_form_is_small_and_loaded_apart(client):
-    response = client.get("/widget-followup.js", headers={"Accept-Encoding": "gzip"})
+@pytest.mark.parametrize("module", MODULES)
+def test_modules_are_small_and_loaded_apart(client, module):
+    response = client.get(f"/{module}.js", headers={"Accept-Encoding": "gzip"})
 
     assert response.status_code == 200
-    assert len(response.data) <= FOLLOW_UP_CEILING_GZIPPED
+    assert response.mimetype == "text/javascript"
+    assert len(response.data) <= MODULE_CEILING_GZIPPED
+    assert b"export default" in client.get(f"/{module}.js").data
 
 
 @pytest.mark.parametrize("language", sorted(locales.STRINGS))
@@ -53,20 +58,19 @@ def test_the_served_build_is_the_current_source():
             f"static/{name} is stale: run python -m widget_server.build"
 
 
-def test_widget_imports_the_follow_up_version_served_beside_it(client, app):
-    from widget_server.assets import served_script
+@pytest.mark.parametrize("module", MODULES)
+def test_widget_imports_the_module_version_served_beside_it(client, app, module):
+    version = served_script(app, module).version
+    served = client.get(f"/{module}.{version}.js", headers={"Accept-Encoding": "gzip"})
 
-    version = served_script(app, "widget-followup").version
-    follow_up = client.get(f"/widget-followup.{version}.js", headers={"Accept-Encoding": "gzip"})
-
-    assert f"./widget-followup.{version}.js".encode() in client.get("/widget.js").data
-    assert follow_up.status_code == 200 and follow_up.mimetype == "text/javascript"
-    assert follow_up.headers["Content-Encoding"] == "gzip"
+    assert f"./{module}.{version}.js".encode() in client.get("/widget.js").data
+    assert served.status_code == 200 and served.mimetype == "text/javascript"
+    assert served.headers["Content-Encoding"] == "gzip"
     # Imported as a module from the host page's origin, so fetched with CORS.
-    assert follow_up.headers["Access-Control-Allow-Origin"] == "*"
-    assert "immutable" in follow_up.headers["Cache-Control"]
+    assert served.headers["Access-Control-Allow-Origin"] == "*"
+    assert "immutable" in served.headers["Cache-Control"]
     assert b"export default" not in client.get("/widget.js").data
-    assert client.get("/widget-followup.0123456789ab.js").status_code == 404
+    assert client.get(f"/{module}.0123456789ab.js").status_code == 404
 
 
 @pytest.mark.parametrize("accepted", ["br", "gzip", "identity"])

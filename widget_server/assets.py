@@ -11,6 +11,9 @@ from .models import Site
 bp = Blueprint("assets", __name__)
 
 DEMO_SITE_KEY = "demo"
+# The modules widget.js imports on demand, beside itself: the follow-up form and the
+# placement of floating prompts. `python -m widget_server.build` builds each.
+MODULES = ("widget-followup", "widget-overlay")
 
 
 def script_tag_for(site):
@@ -95,16 +98,19 @@ def versioned_widget_js(version):
     return pinned_script("widget", version)
 
 
-@bp.get("/widget-followup.js")
-def follow_up_js():
-    """Serve the follow-up form, which the widget imports once a visitor reaches a prompt."""
-    return current_script("widget-followup")
+MODULE = f"<any({', '.join(repr(name) for name in MODULES)}):name>"
 
 
-@bp.get("/widget-followup.<version>.js")
-def versioned_follow_up_js(version):
-    """Serve this version of the follow-up form (the one each widget build imports), cached for a year."""
-    return pinned_script("widget-followup", version)
+@bp.get(f"/{MODULE}.js")
+def module_js(name):
+    """Serve one of the widget's modules; browsers keep it five minutes, then revalidate it."""
+    return current_script(name)
+
+
+@bp.get(f"/{MODULE}.<version>.js")
+def versioned_module_js(name, version):
+    """Serve this version of a module (the one each widget build imports), cached for a year."""
+    return pinned_script(name, version)
 
 
 @bp.get("/api/v1/openapi.json")

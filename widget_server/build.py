@@ -1,15 +1,15 @@
-"""Build the served widget: `python -m widget_server.build` writes static/widget.min.js and
-static/widget-followup.min.js from the readable static/widget.js and widget-followup.js.
-A test fails while the built files and the sources disagree."""
+"""Build the served widget: `python -m widget_server.build` writes static/NAME.min.js for
+the readable static/widget.js and the modules it imports (widget-followup.js,
+widget-overlay.js). A test fails while the built files and the sources disagree."""
 import hashlib
 import re
 from pathlib import Path
 
 import minify
 
+from .assets import MODULES
+
 STATIC = Path(__file__).resolve().parent.parent / "static"
-# widget.js imports the follow-up by this name; the build pins it to the version beside it.
-FOLLOW_UP = "widget-followup.js"
 STYLESHEET = re.compile(r"const CSS = `(.*?)`;", re.S)
 
 
@@ -27,16 +27,16 @@ def minified(source):
 
 
 def built():
-    """{served name: text} for the two served files."""
-    follow_up = minified((STATIC / FOLLOW_UP).read_text(encoding="utf-8"))
+    """{served name: text} for the served files."""
     source = (STATIC / "widget.js").read_text(encoding="utf-8")
-    if f"'./{FOLLOW_UP}'" not in source:
-        raise SystemExit(f"static/widget.js no longer imports './{FOLLOW_UP}'")
-    pinned = f"widget-followup.{version_of(follow_up)}.js"
-    return {
-        "widget.min.js": minified(source).replace(f"./{FOLLOW_UP}", f"./{pinned}"),
-        "widget-followup.min.js": follow_up,
-    }
+    files = {}
+    # widget.js imports each module by name; the build pins it to the version built beside it.
+    for module in MODULES:
+        files[f"{module}.min.js"] = built_module = minified((STATIC / f"{module}.js").read_text(encoding="utf-8"))
+        if f"'./{module}.js'" not in source:
+            raise SystemExit(f"static/widget.js no longer imports './{module}.js'")
+        source = source.replace(f"'./{module}.js'", f"'./{module}.{version_of(built_module)}.js'")
+    return {"widget.min.js": minified(source), **files}
 
 
 def main():

@@ -9,8 +9,8 @@ from playhouse import db_url
 from playhouse.flask_utils import FlaskDB
 
 # Views that touch no table open no connection (FLASKDB_EXCLUDED_ROUTES).
-EXCLUDED_ROUTES = ("static", "assets.widget_js", "assets.versioned_widget_js", "assets.follow_up_js",
-                   "assets.versioned_follow_up_js", "assets.openapi")
+EXCLUDED_ROUTES = ("static", "assets.widget_js", "assets.versioned_widget_js", "assets.module_js",
+                   "assets.versioned_module_js", "assets.openapi")
 
 # WAL lets readers work while a writer commits; busy_timeout makes a second writer wait
 # instead of failing with "database is locked".

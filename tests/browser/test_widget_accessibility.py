@@ -1,6 +1,6 @@
 """WCAG 2.2 AA rules checked by axe-core inside the widget's shadow root, in each state
-a customer meets: the scale, the follow-up after a difficult answer, the chat dialog, the
-thank-you, and dark mode."""
+a customer meets (the scale, the follow-up after a difficult and an easy answer, the
+thank-you, the chat dialog), on light and dark pages, left to right and right to left."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -19,21 +19,49 @@ def violations(page):
     )
 
 
-@pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_inline_prompt_and_follow_up_meet_wcag_aa(visit, site_key, color_scheme):
-    guest = visit(color_scheme=color_scheme)
-    page = guest.open("inline.html", site_key)
+# (page, the visitor's OS setting, the page's language or "" for its own, the strings' words)
+PAGES = {
+    "light page": ("inline.html", "light", "en", {}),
+    "light page, dark OS": ("inline.html", "dark", "en", {}),
+    "dark page": ("dark.html", "light", "en", {}),
+    "light and dark page, dark OS": ("light-dark.html", "dark", "en", {}),
+    "Arabic page": ("rtl.html", "light", "", {"low": "1 لا أوافق بشدة", "reason": "لم أجد الإجابة",
+                                               "send": "إرسال", "thanks": "شكرًا لك على ملاحظاتك!"}),
+    "Arabic page, English strings": ("rtl.html", "dark", "en", {}),
+}
+ENGLISH = {"low": "1 Strongly disagree", "reason": "I couldn't find the answer", "send": "Send",
+           "thanks": "Thank you for your feedback!"}
+
+
+@pytest.mark.parametrize("case", PAGES)
+def test_inline_prompt_and_follow_up_meet_wcag_aa(visit, site_key, case):
+    page_name, os_scheme, lang, words = PAGES[case]
+    words = words or ENGLISH
+    guest = visit(color_scheme=os_scheme)
+    page = guest.open(page_name, site_key, lang=lang)
     prompt = guest.prompt(0)
     expect(prompt.locator(".s button").first).to_be_visible()
     assert violations(page) == ""
 
-    prompt.get_by_role("button", name="1 Strongly disagree").click()
-    prompt.get_by_role("button", name="I couldn't find the answer").click()
-    expect(prompt.get_by_role("button", name="I couldn't find the answer")).to_have_attribute("aria-pressed", "true")
+    prompt.get_by_role("button", name=words["low"]).click()
+    prompt.get_by_role("button", name=words["reason"]).click()
+    expect(prompt.get_by_role("button", name=words["reason"])).to_have_attribute("aria-pressed", "true")
     assert violations(page) == ""
 
-    prompt.get_by_role("button", name="Send").click()
-    expect(prompt.get_by_text("Thank you for your feedback!")).to_be_visible()
+    prompt.get_by_role("button", name=words["send"]).click()
+    expect(prompt.get_by_text(words["thanks"])).to_be_visible()
+    assert violations(page) == ""
+
+
+@pytest.mark.parametrize("os_scheme", ["light", "dark"])
+def test_easy_follow_up_meets_wcag_aa(visit, site_key, os_scheme):
+    guest = visit(color_scheme=os_scheme)
+    page = guest.open("light-dark.html", site_key)
+    prompt = guest.prompt(0)
+
+    prompt.get_by_role("button", name="7 Strongly agree").click()
+    expect(prompt.get_by_label("What worked well? (optional)")).to_be_visible()
+
     assert violations(page) == ""
 
 

@@ -32,9 +32,10 @@ def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.wait_for_timeout(100)
     assert rect(page, "document.getElementById('last')")["bottom"] <= rect(page, CARD)["top"]
-    # Every scale point is a full touch target, all on one row.
+    # Every scale point is a touch target (24 px wide as WCAG 2.2 AA asks, 44 px tall), all
+    # on one row.
     boxes = [guest.prompt(0).locator(".s button").nth(i).bounding_box() for i in range(7)]
-    assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes)
+    assert all(box["width"] >= 24 and box["height"] >= 44 for box in boxes)
     assert len({box["y"] for box in boxes}) == 1
     # It appeared uninvited, so focus stays where the visitor had it.
     assert page.evaluate("document.activeElement === document.body")
@@ -106,11 +107,13 @@ def test_dismissed_floating_prompt_stays_away(visit, live_server, host_origin):
     assert page.locator("ces-prompt").count() == 0
 
 
-@pytest.mark.parametrize(("motion", "animation"), [("reduce", "none"), ("no-preference", "ces-in")])
-def test_overlay_animates_only_without_reduced_motion(visit, live_server, host_origin, motion, animation):
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_overlay_appears_without_motion(visit, live_server, host_origin, motion):
+    """It is placed as it appears; an entrance that moved it would throw that placement off."""
     key = live_server.add_site([host_origin], auto_delay_seconds=0)
     guest = visit(reduced_motion=motion)
     page = guest.open("auto.html", key)
     expect(guest.prompt(0).locator(".s button").first).to_be_visible()
 
-    assert page.evaluate(f"getComputedStyle({CARD}).animationName") == animation
+    assert page.evaluate(f"getComputedStyle({CARD}).animationName") == "none"
+    assert page.evaluate(f"getComputedStyle({CARD}).transitionDuration") == "0s"

@@ -71,8 +71,10 @@ def test_keyboard_only_answering_with_follow_up(visit, live_server, site_key):
     assert focus_ring == "solid"
     page.keyboard.press("Enter")
 
-    # The follow-up takes focus (once its file is in; the widget fetched it as focus
-    # arrived): first reason, toggled with Space; the comment; Send.
+    # The follow-up's heading takes focus (once its file is in; the widget fetched it as
+    # focus arrived), then: first reason, toggled with Space; the comment; Send.
+    expect(guest.prompt(0).get_by_role("heading", name="What made it hard?")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(guest.prompt(0).get_by_role("button", name="I couldn't find the answer")).to_be_focused()
     page.keyboard.press("Space")
     for _ in range(len(["unclear", "channel", "again"]) + 1):
@@ -115,7 +117,7 @@ def test_follow_up_form_is_fetched_only_when_a_customer_heads_for_the_prompt(vis
 
     prompt.get_by_role("button", name="6", exact=True).click()
 
-    expect(prompt.get_by_label("What worked well? (optional)")).to_be_focused()
+    expect(prompt.get_by_role("heading", name="What worked well? (optional)")).to_be_focused()
     assert len(follow_up_requests()) == 1
     assert follow_up_requests()[0].startswith(f"GET {live_server.url}/widget-followup.")
 
@@ -222,12 +224,20 @@ def test_a_prompt_on_screen_records_one_impression(visit, live_server, site_key)
     assert sorted((row["touchpoint"], row["ref"]) for row in rows) == [("kb-article", "kb-1"), ("self-service", "orders")]
 
 
-def test_dark_mode_is_respected(visit, site_key):
-    guest = visit(color_scheme="dark")
+@pytest.mark.parametrize(("score", "heading"), [
+    (7, "What worked well? (optional)"), (4, "What could we have made easier? (optional)"),
+    (1, "What made it hard?"),
+])
+def test_follow_up_focuses_its_heading_never_the_text_field(visit, site_key, score, heading):
+    """Focus in a text field would open a phone's keyboard over the page unasked."""
+    guest = visit(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
     page = guest.open("inline.html", site_key)
-    guest.prompt(0).locator(".s button").first.wait_for()
+    prompt = guest.prompt(0)
 
-    background = page.evaluate(
-        "getComputedStyle(document.querySelector('ces-prompt').shadowRoot.querySelector('.c')).backgroundColor")
+    prompt.get_by_role("button", name=str(score), exact=False).first.tap()
 
-    assert background == "rgb(31, 35, 40)"
+    expect(prompt.get_by_role("heading", name=heading)).to_be_focused()
+    assert page.evaluate("document.activeElement.shadowRoot.activeElement.localName") == "h2"
+    # After an easy or neutral answer the heading also names the comment field.
+    if score != 1:
+        expect(prompt.get_by_role("textbox", name=heading)).to_be_visible()
