@@ -9,7 +9,10 @@ then loads, with Playwright driving Debian's Chromium (/usr/bin/chromium):
   fetches the same configuration and then puts one plain button into the same box (the
   least any prompt that needs its settings can do);
 - the widget, inline in a reserved box (a knowledge-base article);
-- the widget as an overlay (a self-service page, data-ces-auto with no delay).
+- the widget as an overlay (a self-service page, data-ces-auto with no delay);
+- CES.ask on a page with the widget loaded: the time from the call to its dialog on
+  screen, the first time (its placement module fetched then) and on the next page view of
+  the same browser (the module in the browser's cache).
 
 For each it prints the median over --runs fresh page loads of: time from the script's
 first statement to a rating button in the page (the config's round trip included); long
@@ -45,7 +48,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # Recorded from the first moment of the page: long tasks, layout shifts, and the moment a
-# rating button first exists (a ces-prompt's shadow root, or the baseline's button).
+# rating button is first on screen (in a ces-prompt's shadow root, or the baseline's button).
 PROBE = """
 <script>
   window.probe = {longTasks: [], shift: 0, shownAt: null, paintedAt: null, ranAt: null};
@@ -68,10 +71,16 @@ PROBE = """
   new PerformanceObserver(list => list.getEntries().forEach(entry => {
     if (!entry.hadRecentInput) probe.shift += entry.value;
   })).observe({type: "layout-shift", buffered: true});
-  new MutationObserver(() => {
+  const check = () => {
     if (probe.shownAt !== null) return;
     const host = document.querySelector("ces-prompt");
-    const ready = host ? host.shadowRoot && host.shadowRoot.querySelector("button")
+    // A floating card stays hidden until it is placed: watch inside it for that too.
+    if (host && !host.watched) {
+      host.watched = true;
+      new MutationObserver(check).observe(host.shadowRoot, {childList: true, subtree: true, attributes: true});
+    }
+    const card = host && host.shadowRoot.querySelector(".c");
+    const ready = host ? card && card.querySelector("button") && getComputedStyle(card).visibility != "hidden"
                        : document.querySelector("#baseline-button");
     if (!ready) return;
     probe.shownAt = performance.now();
@@ -82,7 +91,8 @@ PROBE = """
       channel.port1.onmessage = () => { probe.paintedAt = performance.now(); };
       channel.port2.postMessage(0);
     });
-  }).observe(document.documentElement, {childList: true, subtree: true});
+  };
+  new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true});
 </script>
 """
 # Styled as help centres are, with the system's sans-serif font: an unstyled page would
@@ -95,6 +105,8 @@ PAGES = {
 <script async src="__BASELINE__/bench-baseline.js" data-config="__API__/api/v1/sites/__SITE__/config?lang=en"></script></body></html>""",
     "inline": f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{PROBE}</head><body>{ARTICLE}
 <div id="box" style="min-height: 150px" data-ces-touchpoint="kb-article" data-ces-ref="kb-reset"></div>
+<script async src="__API__/widget.js" data-site="__SITE__"></script></body></html>""",
+    "ask": f"""<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>{ARTICLE}
 <script async src="__API__/widget.js" data-site="__SITE__"></script></body></html>""",
     "overlay": f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{PROBE}</head><body>{ARTICLE}
 <script async src="__API__/widget.js" data-site="__SITE__" data-ces-auto="self-service"></script></body></html>""",
@@ -203,6 +215,33 @@ def load(browser, url, script_name, script_origin):
     return figures
 
 
+# From CES.ask() to its dialog on screen: a button in a card that is placed and shown.
+ASK = """() => new Promise((shown) => {
+  const start = performance.now();
+  CES.ask({touchpoint: "chatbot-exit", ref: "bench-" + Math.random()});
+  const check = () => {
+    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector(".c");
+    if (card && card.querySelector("button") && getComputedStyle(card).visibility == "visible") shown(performance.now() - start);
+    else requestAnimationFrame(check);
+  };
+  new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true});
+  check();
+})"""
+
+
+def ask_times(browser, url):
+    """CES.ask's time to a dialog on a first page view and on the next one (cached modules)."""
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    times = []
+    for _ in range(2):
+        page.goto(url)
+        page.wait_for_function("window.CES && window.CES.v")
+        times.append(page.evaluate(ASK))
+    context.close()
+    return times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -218,7 +257,12 @@ def main():
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                ask_url = f"{pages.origin}/ask"
+                ask_times(browser, ask_url)  # warm the servers
+                asked = [ask_times(browser, ask_url) for _ in range(options.runs)]
                 for name in PAGES:
+                    if name == "ask":
+                        continue
                     script = "bench-baseline.js" if name == "baseline" else "widget.js"
                     origin = pages.script_origin if name == "baseline" else server.url
                     load(browser, f"{pages.origin}/{name}", script, origin)  # warm the servers; each load is a new context
@@ -257,6 +301,9 @@ def main():
             line += (f"  on answer: {max(run['writes'] for run in runs)} POST, "
                      f"{max(run['preflights'] for run in runs)} preflight")
         print(line)
+    first, cached = (statistics.median(times[view] for times in asked) for view in (0, 1))
+    print(f"CES.ask   dialog on screen {first:5.1f} ms after the call on a first page view (placement module "
+          f"fetched), {cached:5.1f} ms with it cached (slowest {max(times[1] for times in asked):.1f} ms)")
 
 
 if __name__ == "__main__":
