@@ -4,12 +4,12 @@
  * floating prompt's wait begins, so pages with inline prompts only never download it. The
  * served copy is minified and versioned with widget.js.
  *
- * The card sits in the bottom corner on the page's end side, kept inside the viewport at
+ * The card sits in the page's end corner at the bottom, kept inside the viewport at
  * any zoom: above the page's own fixed controls at the bottom (bottom bars, chat buttons)
  * when it fits there, below its fixed header always, and scrolling inside itself when the
  * space is smaller than the card, with the question and the × kept in view.
  */
-const CSS = `.o{position:fixed;z-index:2147483646;inset-inline-end:8px;bottom:8px;width:min(26em,100% - 16px);overflow:auto;box-shadow:0 4px 24px #0005}
+const CSS = `.o{position:fixed;z-index:2147483646;bottom:8px;width:min(26em,100% - 16px);overflow:auto;box-shadow:0 4px 24px #0005}
 .o .b{overflow:auto}`;
 
 const sheet = new CSSStyleSheet();
@@ -35,6 +35,9 @@ const fixedIn = (left, right, top, bottom) => {
 // follow-up, the thank-you); returns what stops that.
 export default ({ h, card, body, root, focus }) => {
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  // In the page's end corner (bottom left on a right-to-left page), whatever the direction
+  // of the card's own language.
+  card.style[getComputedStyle(root.host).direction == 'rtl' ? 'left' : 'right'] = `${MARGIN}px`;
   // An in-flow spacer at the end of the page as tall as the card's corner, so the page's
   // last controls can scroll clear of it.
   const spacer = h('div', {});

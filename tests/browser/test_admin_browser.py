@@ -89,3 +89,18 @@ def test_summary_fits_a_phone(visit, live_server, seeded_site):
     # Wide tables scroll inside their own box; the page itself does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(ARTIFACTS / "admin-summary-phone.png"), full_page=True)
+
+
+def test_site_page_preview_keeps_the_scale_on_one_row_on_a_phone(visit, live_server, seeded_site):
+    guest = visit(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = guest.page
+    log_in(page, live_server)
+
+    page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
+    buttons = page.frame_locator("iframe[title='Preview of the kb-article prompt']").locator("ces-prompt .s button")
+    expect(buttons).to_have_count(7)
+
+    boxes = [buttons.nth(i).bounding_box() for i in range(7)]
+    assert len({round(box["y"]) for box in boxes}) == 1
+    assert all(box["width"] >= 24 and box["height"] >= 44 for box in boxes)
+    page.locator(".previews").screenshot(path=str(ARTIFACTS / "admin-site-preview-phone.png"))

@@ -125,3 +125,17 @@ def test_no_corner_prompt_after_the_inline_one_was_answered(visit, live_server, 
 
     assert page.locator("body > ces-prompt").count() == 0
     assert [row["touchpoint"] for row in live_server.answers(key)] == ["kb-article"]
+
+
+@pytest.mark.parametrize("lang", ["", "en"])
+def test_floating_prompt_takes_the_end_corner_of_a_right_to_left_page(visit, site_key, lang):
+    guest = visit(viewport={"width": 1280, "height": 720})
+    page = guest.open("rtl.html", site_key, lang=lang)
+    page.wait_for_function("window.CES && window.CES.v")
+
+    page.evaluate("() => { CES.ask({touchpoint: 'chatbot-exit', ref: 'conv-rtl'}); }")
+
+    expect(guest.prompt(1).get_by_role("dialog")).to_be_visible()
+    after_frames(page)
+    card = read(page, 1)["card"]
+    assert card["left"] == 8 and card["bottom"] == 720 - 8

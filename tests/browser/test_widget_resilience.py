@@ -19,6 +19,20 @@ def test_api_down_shows_nothing_and_breaks_nothing(visit, site_key):
     assert any("CES widget" in line for line in guest.console)
 
 
+def test_chat_dialog_without_its_placement_module_is_unavailable(visit, site_key):
+    """The dialog needs its placement module: when it cannot load (a CDN that serves
+    widget.js but not its modules), CES.ask says so instead of showing a misplaced card."""
+    guest = visit()
+    guest.context.route("**/widget-overlay.*", lambda route: route.abort())
+    page = guest.open("ask.html", site_key)
+    page.wait_for_function("window.CES && window.CES.v")
+
+    page.click("#end")
+
+    expect(page.locator("#outcome")).to_have_text(json.dumps({"status": "unavailable"}, separators=(",", ":")))
+    assert page.locator("ces-prompt").count() == 0
+
+
 def test_script_server_down_leaves_the_page_working(visit, site_key):
     guest = visit()
     page = guest.open("down.html", site_key, script=f"http://127.0.0.1:{free_port()}/widget.js")
