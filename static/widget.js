@@ -29,7 +29,8 @@
  * From code (chatbot exits), a dismissible overlay:
  *   CES.ask({touchpoint: "chatbot-exit", ref: "conversation-id", agent: "bot", ...meta})
  *   resolves {status: "answered", score, class} or {status: "dismissed" | "skipped" |
- *   "unavailable"} when the prompt closes (skipped: asked recently, sampled out or invalid).
+ *   "unavailable"} when the prompt closes (skipped: asked recently, sampled out, invalid,
+ *   or replaced by a later CES.ask before it was answered).
  * Calls made before this script loads wait in this queue snippet:
  *   window.CES=window.CES||{q:[],ask:function(o){return new Promise(function(r){CES.q.push([o,r])})}};
  *
@@ -70,9 +71,9 @@
 .c{display:grid;grid:auto minmax(0,1fr)/1fr auto;box-sizing:border-box;max-width:34em;padding:.75em;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
 .q{margin:0 0 .5em;font-weight:600}
 .b{grid-column:1/3}
-.x{grid-area:1/2;align-self:start;margin:-.5em 0 0;margin-inline-end:-.5em;border:0;font-size:1.4em;min-width:2em;min-height:2em;line-height:1}
+.x{grid-area:1/2;align-self:start;margin:-.5em 0 0;margin-inline-end:-.5em;border:0;font-size:1.4em;min-width:max(2em,44px);min-height:max(2em,44px);line-height:1}
 .s{display:flex;gap:4px}
-button{min-width:2.75em;min-height:2.75em;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px;cursor:pointer}
+button{min-width:max(2.75em,44px);min-height:max(2.75em,44px);font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px;cursor:pointer}
 .s button{flex:1;min-width:24px;padding:0}
 button:hover{border-color:var(--a)}
 :focus-visible{outline:3px solid var(--a);outline-offset:1px}
@@ -149,18 +150,25 @@ button:hover{border-color:var(--a)}
   const overlay = () => import(new URL('./widget-overlay.js', script.src));
   const prefetch = () => followUpForm().catch(() => {});
 
-  // The floating prompt on screen: a page shows one at a time.
-  let floatingNow = null;
+  // A page shows one floating prompt at a time: leaveFloating() takes the one on screen away
+  // without remembering it, and returns where focus goes back to if it held focus.
+  // leaveCorner is that too, for the corner prompt until the visitor answers it.
+  let leaveFloating = null;
+  let leaveCorner = null;
   // An inline prompt was answered or closed in this page view: no corner prompt after it.
   let inlineDone;
+  // One prompt at a time: an inline prompt coming on screen takes over from the corner prompt.
+  const inlineInView = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && leaveCorner?.());
 
   // Renders one prompt; resolves with the outcome once the visitor closes it.
   const show = (cfg, options, place, container, placement) => new Promise((done) => {
     const floating = place != 'inline';
-    if (floating && floatingNow) {
+    let opener;
+    if (floating && leaveFloating) {
       if (place == 'corner') return done({ status: 'skipped' });
-      // A prompt the page asked for outranks the unasked-for corner prompt.
-      floatingNow();
+      // A prompt the page asked for outranks the unasked-for corner prompt, and a dialog
+      // the one before it.
+      opener = leaveFloating();
     }
     const { touchpoint, ref = '', customer = data.cesCustomer, agent, conversation, ...extra } = options;
     const details = { ref, customer, agent, conversation };
@@ -176,24 +184,32 @@ button:hover{border-color:var(--a)}
     const card = h('div', {
       class: floating ? 'c o' : 'c', lang: cfg.lang, dir: cfg.dir, 'aria-labelledby': 'q',
       role: place == 'ask' ? 'dialog' : 'group',
-      pointerover: prefetch, focusin: prefetch, keydown: (e) => e.key == 'Escape' && close(),
+      // Escape closes a floating prompt; an inline one is part of the page.
+      pointerover: prefetch, focusin: prefetch, keydown: (e) => floating && e.key == 'Escape' && close(),
     });
     const body = h('div', { class: 'b' });
     const status = h('p', { class: 'v', role: 'status' });
-    const previousFocus = d.activeElement;
+    const previousFocus = opener || d.activeElement;
     const id = newId();
     let outcome = { status: 'dismissed' };
     let sent;
     let unplace;
 
+    // Takes the prompt away; returns where focus goes back to if it held focus.
+    const leave = () => {
+      const focused = root.activeElement;
+      host.remove();
+      unplace?.();
+      if (floating) leaveFloating = leaveCorner = null;
+      return focused && previousFocus;
+    };
+
     const close = () => {
       if (!host.isConnected) return;
       remember(memory, cfg.cooldownDays);
-      host.remove();
-      unplace?.();
-      if (floating) floatingNow = null;
+      const back = leave();
+      if (floating) back?.focus?.();
       else inlineDone = 1;
-      if (place == 'ask') previousFocus?.focus?.();
       done(outcome);
     };
 
@@ -217,7 +233,9 @@ button:hover{border-color:var(--a)}
 
     const answer = (score) => {
       if (sent) return;
-      if (!floating) inlineDone = 1;
+      // Taken up: a corner prompt stays until the visitor is done with it.
+      if (floating) leaveCorner = null;
+      else inlineDone = 1;
       // At once, while the follow-up form may still be on its way.
       buttons.children[score - 1].setAttribute('aria-pressed', true);
       const effort = { e: 'easy', n: 'neutral', d: 'difficult' }[scale.classes[score - 1]];
@@ -251,16 +269,18 @@ button:hover{border-color:var(--a)}
     root.adoptedStyleSheets = [sheet];
     root.append(card);
     if (floating) {
-      floatingNow = () => {
-        host.remove();
-        unplace();
+      leaveFloating = () => {
+        const back = leave();
         done({ status: 'skipped' });
+        return back;
       };
+      if (place == 'corner') leaveCorner = leaveFloating;
       (d.body || d.documentElement).append(host);
       // The dialog takes focus once placed, so focus lands on a button the visitor can see.
       unplace = placement.default({ h, card, body, root, focus: place == 'ask' && buttons.firstChild });
     } else {
       container.append(host);
+      inlineInView.observe(card);
     }
 
     // Count an impression only once the prompt is really on screen.
@@ -314,36 +334,12 @@ button:hover{border-color:var(--a)}
   new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach(scan)))
     .observe(d.documentElement, { childList: true, subtree: true });
 
+  // The corner prompt's rules (when it opens, and not over an inline prompt) come with its
+  // placement.
   if (data.cesAuto) {
-    // Armed once the overlay's placement is in too: by then the inline prompts asked for
-    // with the same configuration are on the page, so the check below sees them.
-    Promise.all([loadConfig(), overlay()]).then(([cfg]) => {
-      let due;
-      // One prompt at a time: not over an inline prompt the visitor can see, not after one
-      // was answered; the next scroll tries again.
-      const open = () => {
-        const inlineOnScreen = [...d.querySelectorAll('ces-prompt')].some((prompt) => {
-          const box = prompt.getBoundingClientRect();
-          return box.bottom > 0 && box.top < innerHeight;
-        });
-        if (!due || open.done || inlineDone || inlineOnScreen) return;
-        open.done = 1;
-        removeEventListener('scroll', onScroll);
-        ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner');
-      };
-      const onScroll = () => {
-        due ||= (scrollY + innerHeight) / d.documentElement.scrollHeight * 100 >= cfg.auto.scrollPercent;
-        open();
-      };
-      addEventListener('scroll', onScroll, { passive: true });
-      const wait = () => {
-        due = 1;
-        open();
-      };
-      // No delay: open now, not a timer's task later (a frame may be drawn in between).
-      if (cfg.auto.delaySeconds) setTimeout(wait, cfg.auto.delaySeconds * 1000);
-      else wait();
-    }, () => {});
+    Promise.all([loadConfig(), overlay()]).then(([cfg, placement]) => placement.corner({
+      cfg, open: () => ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner'), quiet: () => inlineDone,
+    }), () => {});
   }
   // Answers an earlier page could not deliver (each belongs to the site it names; a failure
   // stays queued). In a task of its own while the configuration is on its way: a page's

@@ -15,7 +15,8 @@ SIZE_BUDGET_GZIPPED = 5120
 # for the rest. bench/widget_payload.py reports the figures against it.
 WIDGET_CEILING_BROTLI = 3072
 WIDGET_CEILING_GZIPPED = 3400
-MODULE_CEILING_GZIPPED = 1024
+# The modules load only when needed (a customer heads for a prompt; a floating prompt).
+MODULE_CEILINGS_GZIPPED = {"widget-followup": 1024, "widget-overlay": 1536}
 
 
 def test_served_widget_fits_the_size_budget(client):
@@ -37,7 +38,7 @@ def test_modules_are_small_and_loaded_apart(client, module):
 
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
-    assert len(response.data) <= MODULE_CEILING_GZIPPED
+    assert len(response.data) <= MODULE_CEILINGS_GZIPPED[module]
     assert b"export default" in client.get(f"/{module}.js").data
 
 

@@ -52,6 +52,24 @@ def test_escape_dismisses_and_the_promise_says_so(visit, live_server, site_key):
     page.wait_for_function("document.getElementById('outcome').textContent.includes('skipped')")
 
 
+def test_a_second_ask_replaces_the_first_dialog_and_focus_still_returns_to_the_opener(visit, site_key):
+    guest, page = open_chat(visit, site_key)
+    page.click("#end")
+    expect(guest.prompt(0).get_by_role("dialog")).to_contain_text("This chat made it easy")
+
+    page.evaluate("() => { CES.ask({touchpoint: 'kb-article', ref: 'kb-next'})"
+                  ".then((outcome) => { window.second = outcome; }); }")
+    dialog = page.locator("ces-prompt").get_by_role("dialog")
+    expect(dialog).to_have_count(1)
+    expect(dialog).to_contain_text("This article made it easy")
+
+    # The replaced dialog's promise says so; closing the new one gives focus back to the opener.
+    assert outcome_of(page) == {"status": "skipped"}
+    page.keyboard.press("Escape")
+    page.wait_for_function("window.second && window.second.status == 'dismissed'")
+    assert page.evaluate("document.activeElement.id") == "end"
+
+
 def test_ask_called_before_the_widget_loaded_is_not_lost(visit, live_server, site_key):
     guest = visit()
     page = guest.open("queue.html", site_key)

@@ -69,3 +69,6 @@ def test_a_page_that_shrinks_its_root_font_does_not_shrink_the_prompt(visit, sit
     assert page_text == 16
     assert font_sizes(page)["question"] == 16
     assert rect_of(page, "#slot")["bottom"] > rect_of(page, "#text")["bottom"]
+    # In the page's small print the text is small too, but every target stays 44 px tall.
+    expect(guest.prompt(1).locator(".s button").first).to_be_visible()
+    check_fits(read(page, 1), 7)

@@ -90,6 +90,23 @@ def test_keyboard_only_answering_with_follow_up(visit, live_server, site_key):
     assert rows[0]["comment"] == "Steps did not match the screen"
 
 
+def test_escape_in_an_inline_prompt_keeps_it_and_what_was_typed(visit, live_server, site_key):
+    """Escape closes dialogs; an inline prompt is part of the page, so it stays."""
+    guest = visit()
+    guest.open("inline.html", site_key)
+    prompt = guest.prompt(0)
+    prompt.get_by_role("button", name="7 Strongly agree").click()
+    note = prompt.get_by_label("What worked well? (optional)")
+    note.fill("Clear steps")
+
+    note.press("Escape")
+
+    expect(note).to_have_value("Clear steps")
+    prompt.get_by_role("button", name="Send").click()
+    expect(prompt.get_by_text("Thank you for your feedback!")).to_be_visible()
+    assert live_server.answers(site_key, "comment != ''")[0]["comment"] == "Clear steps"
+
+
 def test_easy_answer_asks_what_worked_well(visit, live_server, site_key):
     guest = visit()
     guest.open("inline.html", site_key)

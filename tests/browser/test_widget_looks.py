@@ -139,3 +139,33 @@ def test_floating_prompt_takes_the_end_corner_of_a_right_to_left_page(visit, sit
     after_frames(page)
     card = read(page, 1)["card"]
     assert card["left"] == 8 and card["bottom"] == 720 - 8
+
+
+def test_an_inline_prompt_coming_into_view_takes_over_from_the_corner_prompt(visit, live_server, host_origin):
+    key = live_server.add_site([host_origin], auto_delay_seconds=0)
+    guest = visit(viewport={"width": 1000, "height": 700})
+    page = guest.open("article-end.html", key)
+    expect(page.locator("body > ces-prompt").get_by_role("group")).to_be_visible()
+
+    page.locator("#slot").scroll_into_view_if_needed()
+
+    expect(page.locator("#slot ces-prompt").get_by_role("group")).to_be_in_viewport()
+    expect(page.locator("body > ces-prompt")).to_have_count(0)
+    # It gave way unanswered: not remembered as dismissed, so it may ask on another visit.
+    assert "self-service|help-article" not in (page.evaluate("JSON.parse(localStorage.getItem('ces'))") or {})
+
+
+def test_a_corner_prompt_the_visitor_answers_stays_when_an_inline_one_comes_into_view(visit, live_server,
+                                                                                      host_origin):
+    key = live_server.add_site([host_origin], auto_delay_seconds=0)
+    guest = visit(viewport={"width": 1000, "height": 700})
+    page = guest.open("article-end.html", key)
+    corner = page.locator("body > ces-prompt")
+    corner.get_by_role("button", name="6", exact=True).click()
+    expect(corner.get_by_role("heading", name="What worked well? (optional)")).to_be_visible()
+
+    page.locator("#slot").scroll_into_view_if_needed()
+    expect(page.locator("#slot ces-prompt").get_by_role("group")).to_be_in_viewport()
+    after_frames(page)
+
+    expect(corner.get_by_role("heading", name="What worked well? (optional)")).to_be_visible()

@@ -102,3 +102,82 @@ def test_turning_the_phone_places_the_card_again(visit, corner_site):
     page.set_viewport_size({"width": 360, "height": 640})
     after_frames(page)
     check_on_screen(page, set())
+
+
+@pytest.mark.parametrize("screen", ["1280x720", "1280x720 at 250%", "1280x720 at 400%"])
+def test_card_stays_below_every_fixed_header(visit, corner_site, screen):
+    """A content-managed site's admin bar sits over the site's own fixed header."""
+    context, _ = SCREENS[screen]
+    guest = visit(**context)
+    page = guest.open("two-headers.html", corner_site)
+    prompt = guest.prompt(0)
+    expect(prompt.locator(".s button").first).to_be_attached()
+    after_frames(page)
+
+    prompt.get_by_role("button", name="2", exact=True).click()
+    expect(prompt.get_by_role("heading", name="What made it hard?")).to_be_focused()
+
+    layout = read(page)
+    assert inside(layout["card"], layout["viewport"])
+    assert layout["card"]["top"] >= rect_of(page, "#header")["bottom"] - 0.5
+    assert layout["question"]["reached"] and layout["close"]["reached"]
+
+
+def test_a_bar_the_page_adds_later_is_cleared(visit, corner_site):
+    """Cookie banners and chat buttons often arrive after the page: the card moves clear."""
+    guest = visit(viewport={"width": 1280, "height": 720})
+    page = guest.open("two-headers.html", corner_site)
+    expect(guest.prompt(0).locator(".s button").first).to_be_attached()
+    after_frames(page)
+
+    page.evaluate("""() => { const banner = document.createElement('div'); banner.id = 'cookies';
+        banner.style = 'position: fixed; left: 0; right: 0; bottom: 0; height: 96px; background: #333';
+        document.body.append(banner); }""")
+    after_frames(page, 3)
+
+    assert not overlap(read(page)["card"], rect_of(page, "#cookies"))
+
+
+# Each focusable part with a focus ring's room around it (3 px outline, 1 px offset), and
+# the box that would cut it off: the scrolling body for the scale, the card for the ×.
+RINGS = """() => {
+  const root = document.querySelector('ces-prompt').shadowRoot;
+  const box = (el, grow = 0) => { const r = el.getBoundingClientRect();
+    return {left: r.left - grow, top: r.top - grow, right: r.right + grow, bottom: r.bottom + grow}; };
+  const card = root.querySelector('.c'), body = root.querySelector('.b');
+  const inner = (el) => { const r = box(el); return {left: r.left + el.clientLeft, top: r.top + el.clientTop,
+    right: r.left + el.clientLeft + el.clientWidth, bottom: r.top + el.clientTop + el.clientHeight}; };
+  return {scale: [...root.querySelectorAll('.s button')].map((b) => box(b, 4)), body: inner(body),
+          close: box(root.querySelector('.x'), 4), card: inner(card)};
+}"""
+
+
+def test_focus_rings_in_a_floating_card_are_not_cut_off(visit, chat_site):
+    guest = visit(viewport={"width": 1280, "height": 720})
+    page = guest.open("fixed.html", chat_site)
+    page.wait_for_function("window.CES && window.CES.v")
+    page.evaluate("() => { CES.ask({touchpoint: 'chatbot-exit', ref: 'conv-rings'}); }")
+    expect(guest.prompt(0).get_by_role("dialog")).to_be_visible()
+    after_frames(page)
+
+    rings = page.evaluate(RINGS)
+
+    for ring in rings["scale"]:
+        assert inside(ring, rings["body"]), (ring, rings["body"])
+    assert inside(rings["close"], rings["card"]), rings
+
+
+def test_app_layout_scrolling_its_main_area_shows_the_corner_prompt_and_keeps_its_footer(visit, live_server,
+                                                                                         host_origin):
+    key = live_server.add_site([host_origin], auto_delay_seconds=3600, auto_scroll_percent=50)
+    guest = visit(viewport={"width": 1280, "height": 720})
+    page = guest.open("app-shell.html", key)
+    page.wait_for_load_state("networkidle")
+    footer = rect_of(page, "#footer")
+
+    page.locator("#main").evaluate("(main) => { main.scrollTop = main.scrollHeight; }")
+
+    expect(guest.prompt(0).locator(".s button").first).to_be_visible()
+    after_frames(page)
+    assert rect_of(page, "#footer") == footer
+    assert page.evaluate("document.documentElement.scrollHeight") == 720
