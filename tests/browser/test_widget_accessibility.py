@@ -65,11 +65,20 @@ def test_easy_follow_up_meets_wcag_aa(visit, site_key, os_scheme):
     assert violations(page) == ""
 
 
-def test_chat_dialog_meets_wcag_aa(visit, site_key):
-    guest = visit()
-    page = guest.open("ask.html", site_key)
+@pytest.mark.parametrize("case", ["light page", "light and dark page, dark OS", "Arabic page",
+                                  "Arabic page, English strings"])
+def test_chat_dialog_and_its_follow_up_meet_wcag_aa(visit, site_key, case):
+    page_name, os_scheme, lang, words = PAGES[case]
+    words = words or ENGLISH
+    guest = visit(color_scheme=os_scheme)
+    page = guest.open(page_name, site_key, lang=lang)
     page.wait_for_function("window.CES && window.CES.v")
-    page.click("#end")
-    expect(guest.prompt(0).get_by_role("dialog")).to_be_visible()
 
+    page.evaluate("() => { CES.ask({touchpoint: 'chatbot-exit', ref: 'conv-axe'}); }")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("button", name=words["low"])).to_be_focused()
+    assert violations(page) == ""
+
+    dialog.get_by_role("button", name=words["low"]).click()
+    expect(dialog.get_by_role("button", name=words["send"])).to_be_visible()
     assert violations(page) == ""
