@@ -191,6 +191,9 @@ button:hover{border-color:var(--a)}
     const status = h('p', { class: 'v', role: 'status' });
     const previousFocus = opener || d.activeElement;
     const id = newId();
+    // Only this page ever holds it: the server keeps its hash, and only it opens the
+    // answer's follow-up (an id, which alerts and exports show, opens nothing).
+    const secret = newId();
     let outcome = { status: 'dismissed' };
     let sent;
     let unplace;
@@ -224,9 +227,7 @@ button:hover{border-color:var(--a)}
       h, text, effort, body, root,
       reasons: effort == 'difficult' ? setup.reasons.map((code) => [code, cfg.reasons[code]]) : [],
       done: (more) => {
-        if (more) {
-          sent.then((r) => r.token && deliver(`answers/${id}/follow-up`, { token: r.token, ...more })).catch(warn);
-        }
+        if (more) sent.then(() => deliver(`answers/${id}/follow-up`, { secret, ...more })).catch(warn);
         thank();
       },
     }), thank);
@@ -243,7 +244,7 @@ button:hover{border-color:var(--a)}
       remember(memory, cfg.cooldownDays);
       // Sent at once, so a customer who leaves before the follow-up still counts.
       sent = sendAnswer({
-        site, id, touchpoint, scale: setup.scale, score, page: location.origin + location.pathname,
+        site, id, secret, touchpoint, scale: setup.scale, score, page: location.origin + location.pathname,
         locale: cfg.lang, ...details,
       });
       sent.then(() => { status.textContent = text.saved; }, warn);

@@ -8,8 +8,9 @@ import re
 import pytest
 
 from widget_server import outbox, webhooks
-from widget_server.models import Answer, ApiToken
+from widget_server.models import ApiToken
 
+from .helpers import store
 from .receiver import Receiver
 from .test_admin import login
 
@@ -25,9 +26,10 @@ PUBLIC = {
     "auth.login": "the login form",
     "auth.logout": "forgets a session; needs its CSRF token",
     "api.widget_config": "read by the widget on allowed origins",
-    "api.create_answer": "written by the widget from allowed origins",
-    "api.add_follow_up": "written by the widget with the answer's token",
-    "api.record_impression": "written by the widget from allowed origins",
+    "api.not_found": "any other API path: a 404 in JSON",
+    "ingest.create_answer": "written by the widget from allowed origins",
+    "ingest.add_follow_up": "written by the widget with the answer's secret",
+    "ingest.record_impression": "written by the widget from allowed origins",
     "preview.config": "the admin preview's copy of the public config",
     "preview.answer": "the admin preview's writes, never stored",
     "preview.follow_up": "the admin preview's writes, never stored",
@@ -40,7 +42,7 @@ def test_every_other_route_refuses_anonymous_callers(app, client, site):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:
             continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: site.key if match[1] == "key" else "1", rule.rule)
+        path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda match: site.key if match[1] == "key" else "1", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(path, method=method)
             refused = (response.status_code in (401, 403)
@@ -57,7 +59,7 @@ HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 def test_hostile_text_is_inert_on_every_admin_page(app, client, site, admin):
     site.change(name=HOSTILE, company=HOSTILE)
     site.save()
-    Answer.record(site, {"key": "x" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1,
+    store(site, {"key": "x" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1,
                          "ref": HOSTILE, "comment": HOSTILE, "customer": HOSTILE, "agent": HOSTILE,
                          "conversation": HOSTILE, "meta": {"note": HOSTILE}, "page_url": "https://x.example/" + HOSTILE})
     app.config["HOTSPOT_MIN_ANSWERS"] = 1
@@ -97,7 +99,7 @@ def test_no_secret_reaches_the_logs(app, client, site, admin, caplog):
     try:
         hook = webhooks.create_webhook(site, receiver.url + "?token=receiver-secret", allowed_networks=("127.0.0.1/32",))
         _, token = ApiToken.issue(site, "bi")
-        Answer.record(site, {"key": "s" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1})
+        store(site, {"key": "s" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1})
         outbox.deliver_due(app.config)
         client.post("/admin/login", data={"username": "olivia", "password": "correct horse battery"})
         client.get(f"/api/v1/sites/{site.key}/answers", headers={"Authorization": f"Bearer {token}"})

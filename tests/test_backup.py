@@ -5,9 +5,9 @@ import threading
 import pytest
 
 from widget_server.db import flask_db
-from widget_server.models import Answer
 
 from .conftest import make_test_app
+from .helpers import store
 
 
 @pytest.fixture
@@ -25,12 +25,12 @@ def test_backup_while_answers_are_written(app, runner, site, tmp_path):
         with app.app_context(), flask_db.database.connection_context():
             number = 0
             while not stop.is_set():
-                Answer.record(site, {"key": f"during-{number:013d}", "touchpoint": "kb-article", "scale": "ease5",
+                store(site, {"key": f"during-{number:013d}", "touchpoint": "kb-article", "scale": "ease5",
                                      "score": 1 + number % 5})
                 written.append(number)
                 number += 1
 
-    Answer.record(site, {"key": "before-backup-000", "touchpoint": "kb-article", "scale": "ease5", "score": 3})
+    store(site, {"key": "before-backup-000", "touchpoint": "kb-article", "scale": "ease5", "score": 3})
     flask_db.database.close()
     writer = threading.Thread(target=keep_answering)
     writer.start()

@@ -114,7 +114,8 @@ NASTY = [
      ' "comment": "\\u202eevil\\u202c \\u0000"}', 400),
     ('{"site": "SITE", "id": "aaaaaaaaaaaaaaaaaaaa", "touchpoint": "kb-article", "scale": "ease5", "score": 3,'
      ' "ref": "\\udfff"}', 400),
-    ('{"site": "SITE", "site": "other", "id": "aaaaaaaaaaaaaaaaaaaa"}', 404),
+    # Which of two equal keys wins differs between parsers: refused.
+    ('{"site": "SITE", "site": "other", "id": "aaaaaaaaaaaaaaaaaaaa"}', 400),
     ('{"site": "SITE", "id": "aaaaaaaaaaaaaaaaaaaa", "touchpoint": "kb-article", "scale": "ease5", "score": 3,'
      ' "comment": "' + "x" * 100_000 + '"}', 413),
     ('{"site": "SITE", "id": "aaaaaaaaaaaaaaaaaaaa", "touchpoint": "kb-article", "scale": "ease5", "score": 3,'
@@ -152,8 +153,11 @@ def test_nul_characters_are_refused_by_name_before_any_query(client, site, metho
         form["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin/login").text).group(1)
     response = client.open(path.replace("SITE", site.key), method=method, data=form, headers={"Origin": ORIGIN})
 
-    assert response.status_code == 400 and response.json["field"] == field
-    assert "NUL" in response.json["error"]
+    assert response.status_code == 400
+    # The APIs answer in JSON, the admin with a page; both name the field.
+    message = response.json["error"] if response.is_json else response.text
+    assert f"{field}: must not contain NUL characters" in message
+    assert response.is_json == path.startswith("/api/")
 
 
 def test_report_last(capsys):

@@ -3,6 +3,8 @@ import json
 
 from widget_server.models import AdminUser, Site
 
+from .helpers import store
+
 
 def test_site_add_prints_key_and_script_tag(runner):
     result = runner.invoke(args=["site", "add", "Docs", "--origin", "https://Docs.Example.com/", "--origin", "http://localhost:3000"])
@@ -87,9 +89,8 @@ def test_admin_add_asks_for_the_password_twice(runner):
 
 def test_rollups_rebuild_recounts_from_the_answers(runner, site):
     from widget_server import rollups
-    from widget_server.models import Answer
 
-    Answer.record(site, {"key": "r" * 20, "touchpoint": "kb-article", "scale": "ease5", "score": 1})
+    store(site, {"key": "r" * 20, "touchpoint": "kb-article", "scale": "ease5", "score": 1})
     rollups.ScoreCount.delete().execute()
 
     result = runner.invoke(args=["rollups", "rebuild"])

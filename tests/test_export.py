@@ -7,8 +7,8 @@ import json
 import pytest
 
 from widget_server.export import COLUMNS
-from widget_server.models import Answer
 
+from .helpers import store
 from .test_admin import login
 
 
@@ -20,7 +20,7 @@ def signed_in(client, admin):
 
 def give(site, key, score, **fields):
     fields.setdefault("touchpoint", "kb-article")
-    Answer.record(site, {"key": f"{key:0>20}", "scale": "agreement7", "score": score, **fields})
+    store(site, {"key": f"{key:0>20}", "scale": "agreement7", "score": score, **fields})
 
 
 def test_csv_has_the_documented_columns_and_neutralised_formulas(signed_in, site):

@@ -99,3 +99,48 @@ def test_a_request_without_a_client_address_is_counted_not_refused(client, site)
                            environ_base={"REMOTE_ADDR": None}).status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
+
+
+def post_answer(client, raw, address, origin=ORIGIN):
+    return client.post("/api/v1/answers", data=raw, content_type="text/plain", headers={"Origin": origin},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def answer_json(site_key, number, **extra):
+    body = {"site": site_key, "id": f"decoy-{number:015d}", "touchpoint": "kb-article", "scale": "ease5", "score": 5}
+    return json.dumps({**extra, **body})
+
+
+def test_a_decoy_site_inside_the_body_does_not_skip_the_real_sites_allowance(client, site):
+    """The allowance is the site the answer is stored for, not the first "site" in the text."""
+    statuses = [post_answer(client, answer_json(site.key, number, meta={"site": f"decoy{number}"}),
+                            f"198.51.100.{number}").status_code for number in range(6)]
+
+    assert statuses == [201] * 5 + [429]
+
+
+def test_a_body_naming_a_key_twice_is_refused_by_name(client, site):
+    raw = answer_json(site.key, 1)[:-1] + ', "site": "decoy"}'
+
+    response = post_answer(client, raw, "198.51.100.1")
+
+    assert (response.status_code, response.json["field"]) == (400, "site")
+    assert "twice" in response.json["error"]
+
+
+def test_pages_a_site_does_not_allow_cannot_spend_its_allowance(client, site):
+    refused = [post_answer(client, answer_json(site.key, number), f"192.0.2.{number}",
+                           origin="https://evil.example").status_code for number in range(10)]
+
+    real_visitors = [post_answer(client, answer_json(site.key, 100 + number), f"198.51.100.{number}").status_code
+                     for number in range(5)]
+
+    assert refused == [403] * 10
+    assert real_visitors == [201] * 5
+
+
+def test_every_request_still_counts_against_its_client(client, site):
+    statuses = [post_answer(client, answer_json(site.key, number), "192.0.2.9",
+                            origin="https://evil.example").status_code for number in range(4)]
+
+    assert statuses == [403, 403, 403, 429]

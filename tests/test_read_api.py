@@ -4,14 +4,15 @@ import re
 
 import pytest
 
-from widget_server.models import Answer, ApiToken, Site
+from widget_server.models import ApiToken, Site
 
+from .helpers import store
 from .test_admin import login
 
 
 def give(site, key, score, **fields):
     fields.setdefault("touchpoint", "kb-article")
-    Answer.record(site, {"key": f"{key:0>20}", "scale": "agreement7", "score": score, **fields})
+    store(site, {"key": f"{key:0>20}", "scale": "agreement7", "score": score, **fields})
 
 
 @pytest.fixture

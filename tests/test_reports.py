@@ -6,7 +6,8 @@ from itertools import count
 import pytest
 
 from widget_server import reports, retention
-from widget_server.models import Answer, Impression
+
+from .helpers import store, store_impression
 
 TODAY = datetime.date(2026, 11, 20)
 PERIOD = reports.Filters(start=TODAY - datetime.timedelta(days=6), end=TODAY)
@@ -15,14 +16,14 @@ keys = count()
 
 def give(site, scores, scale="agreement7", touchpoint="kb-article", day=TODAY, **fields):
     for score in scores:
-        Answer.record(site, {"key": f"answer-{next(keys):012d}", "touchpoint": touchpoint, "scale": scale,
+        store(site, {"key": f"answer-{next(keys):012d}", "touchpoint": touchpoint, "scale": scale,
                              "score": score, "created_at": datetime.datetime.combine(day, datetime.time(12)),
                              **fields})
 
 
 def seen(site, times, touchpoint="kb-article", day=TODAY):
     for _ in range(times):
-        Impression.record(site, {"touchpoint": touchpoint, "created_at": datetime.datetime.combine(day, datetime.time(9))})
+        store_impression(site, {"touchpoint": touchpoint, "created_at": datetime.datetime.combine(day, datetime.time(9))})
 
 
 def metric(metrics, label):

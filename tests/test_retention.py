@@ -9,13 +9,14 @@ from widget_server.db import flask_db
 from widget_server.models import Answer, Delivery, Impression, Site, utcnow
 
 from . import databases
+from .helpers import store, store_impression
 from .test_admin import login
 from .test_rollups import snapshot
 
 
 def give(site, key, score=2, days_ago=0, **fields):
     created = utcnow() - datetime.timedelta(days=days_ago)
-    Answer.record(site, {"key": f"{key:0>20}", "touchpoint": "kb-article", "scale": "agreement7", "score": score,
+    store(site, {"key": f"{key:0>20}", "touchpoint": "kb-article", "scale": "agreement7", "score": score,
                          "created_at": created, **fields})
 
 
@@ -55,7 +56,7 @@ def test_purge_removes_whole_days_past_retention_on_that_site_only(app, site):
     give(site, "edge", days_ago=31)
     give(site, "new", days_ago=10)
     give(other, "other-old", days_ago=400)
-    Impression.record(site, {"touchpoint": "kb-article", "created_at": utcnow() - datetime.timedelta(days=45)})
+    store_impression(site, {"touchpoint": "kb-article", "created_at": utcnow() - datetime.timedelta(days=45)})
 
     assert retention.purge_expired() == 2
 
@@ -106,6 +107,8 @@ def test_a_database_from_before_retention_gets_the_column(tmp_path):
     with app.app_context():
         Site.create_with_key("Older", ["https://older.example"])
         flask_db.database.execute_sql("ALTER TABLE site DROP COLUMN retention_days")
+        # As a release before schema versions left it.
+        flask_db.database.execute_sql('DROP TABLE "schemaversion"')
     flask_db.database.close()
 
     app = create_app(config)

@@ -1,7 +1,11 @@
 """A database made by release 0.1 (tests/fixtures/release-0.1.sql) is upgraded in place
 when the app starts, with no data lost."""
 import datetime
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,7 @@ from widget_server.db import flask_db
 from widget_server.models import AdminUser, Answer, Site
 
 from . import databases
+from .helpers import store
 from .test_rollups import snapshot
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release-0.1.sql"
@@ -49,7 +54,7 @@ def test_old_answers_get_exact_ease_and_appear_in_the_summary(upgraded):
 
 
 def test_the_upgraded_database_takes_new_answers(upgraded):
-    answer, created = Answer.record(Site.get(), {"key": "after-upgrade-0001", "touchpoint": "kb-article",
+    answer, created = store(Site.get(), {"key": "after-upgrade-0001", "touchpoint": "kb-article",
                                                  "scale": "agreement7", "score": 1})
 
     assert created and rollups.ScoreCount.select().count() >= 4
@@ -71,16 +76,102 @@ def test_a_database_counted_before_the_site_wide_counts_and_totals_is_counted_ag
     with app.app_context():
         site = Site.create_with_key("Counted early", ["https://help.example.com"])
         for number, score in enumerate([1, 2, 7]):
-            Answer.record(site, {"key": f"early-{number:014d}", "touchpoint": "kb-article", "scale": "agreement7",
+            store(site, {"key": f"early-{number:014d}", "touchpoint": "kb-article", "scale": "agreement7",
                                  "score": score, "ref": "kb-1", "reasons": ["unclear"] if score < 3 else []})
         counted = snapshot()
-        # As the previous version left it: no site-wide daily rows, no totals.
+        # As the previous version left it: no site-wide daily rows, no totals, no schema version.
         rollups.GroupCount.delete().where(rollups.GroupCount.kind == rollups.ALL).execute()
         for total in rollups.TOTALS:
             total.delete().execute()
+        flask_db.database.execute_sql('DROP TABLE "schemaversion"')
     flask_db.database.close()
 
     app = create_app(config)
     with app.app_context():
         assert snapshot() == counted
     flask_db.database.close()
+
+
+# Started as a server worker starts: import, then create the app. Each waits for the same
+# moment before creating it, so the four really start together.
+START_TOGETHER = """
+import os, sys, time
+from widget_server import create_app
+from widget_server.migrations import current_version
+time.sleep(max(0.0, float(os.environ["START_AT"]) - time.time()))
+app = create_app()
+with app.app_context():
+    print(current_version())
+"""
+
+
+def start_together(database_url, instance, processes=4):
+    """Start `processes` apps on one database at the same moment; return their outputs."""
+    env = dict(os.environ, DATABASE_URL=database_url, INSTANCE_PATH=str(instance), SECRET_KEY="x", ALERT_WORKER="0",
+               START_AT=str(time.time() + 1.5))
+    started = [subprocess.Popen([sys.executable, "-c", START_TOGETHER], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True) for _ in range(processes)]
+    return [(process.wait(timeout=60), process.stdout.read()) for process in started]
+
+
+def schema_of(database_url, instance):
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "x",
+                      "ALERT_WORKER": 0})
+    with app.app_context():
+        database = flask_db.database
+        tables = sorted(database.get_tables())
+        schema = {table: sorted(column.name for column in database.get_columns(table)) for table in tables}
+        counted = rollups.ScoreCount.select().count()
+    flask_db.database.close()
+    return schema, counted
+
+
+def database_of_an_earlier_release(tmp_path, name):
+    """A database as an earlier release left it, with answers to count: on SQLite the
+    release-0.1 file; on PostgreSQL today's tables without the schema version or the
+    site-wide counts (as the release before versions left them)."""
+    if not databases.ON_POSTGRESQL:
+        path = tmp_path / f"{name}.sqlite3"
+        with sqlite3.connect(path) as connection:
+            connection.executescript(FIXTURE.read_text())
+        return f"sqlite:///{path}"
+    url = databases.fresh_url(tmp_path, name)
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / name), "SECRET_KEY": "x",
+                      "ALERT_WORKER": 0})
+    with app.app_context():
+        site = Site.create_with_key("Earlier release", ["https://help.example.com"])
+        for number, score in enumerate([2, 6, 5, 7]):
+            store(site, {"key": f"earlier-{number:012d}", "touchpoint": "kb-article", "scale": "agreement7",
+                                 "score": score})
+        flask_db.database.execute_sql('DROP TABLE "schemaversion"')
+        rollups.GroupCount.delete().where(rollups.GroupCount.kind == rollups.ALL).execute()
+    flask_db.database.close()
+    return url
+
+
+def test_servers_starting_together_upgrade_an_earlier_releases_database_once(tmp_path):
+    schemas = set()
+    for attempt in range(25):
+        url = database_of_an_earlier_release(tmp_path, f"round-{attempt}")
+
+        results = start_together(url, tmp_path / f"instance-{attempt}")
+
+        failures = [output for status, output in results if status != 0]
+        assert failures == [], failures[0]
+        assert len({output.strip() for _, output in results}) == 1
+        schema, counted = schema_of(url, tmp_path / f"instance-{attempt}")
+        assert counted == 4  # its four answers counted once, not once per process
+        schemas.add(repr(schema))
+    assert len(schemas) == 1
+
+
+def test_db_upgrade_says_what_it_did(upgraded, tmp_path):
+    first = upgraded.test_cli_runner().invoke(args=["db", "upgrade"])
+    flask_db.database.close()
+    restarted = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
+                            "SECRET_KEY": "x", "ALERT_WORKER": 0})
+    with restarted.app_context():
+        again = restarted.test_cli_runner().invoke(args=["db", "upgrade"])
+
+    assert first.exit_code == 0 and "from version 0 to 1" in first.output
+    assert again.exit_code == 0 and "version 1, this release's: nothing to do" in again.output

@@ -7,16 +7,13 @@ import secrets
 import tempfile
 from pathlib import Path
 
-import peewee
-from flask import Flask, jsonify, request
+from flask import Flask
 from flask_cors import CORS
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db, limits, settings
-from .payloads import PayloadError
 
 PACKAGE = Path(__file__).parent
 csrf = CSRFProtect()
@@ -28,12 +25,16 @@ def asset_folder(name):
     return packaged if packaged.is_dir() else PACKAGE.parent / name
 
 
+# The blueprints of the APIs, which browsers and tools call without a session.
+API_BLUEPRINTS = ("api", "ingest", "preview", "read_api")
+
+
 class AdminOnlySessions(SecureCookieSessionInterface):
-    """Sessions are for the admin pages: the public and read APIs never use one, and
-    checking each answer's request for a signed cookie costs a fifth of a millisecond."""
+    """Sessions are for the admin pages: the APIs never use one, and checking each
+    answer's request for a signed cookie costs a fifth of a millisecond."""
 
     def open_session(self, app, request):
-        if request.path.startswith("/api/"):
+        if request.blueprint in API_BLUEPRINTS:
             return self.make_null_session(app)
         return super().open_session(app, request)
 
@@ -53,7 +54,7 @@ def create_app(test_config=None):
     app.session_interface = AdminOnlySessions()
     # Accented strings stay as they are in responses instead of \u escapes: smaller, readable.
     app.json.ensure_ascii = False
-    os.makedirs(app.instance_path, exist_ok=True)
+    make_private_folder(app.instance_path)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret_key(app.instance_path)
     app.config.update(
         PERMANENT_SESSION_LIFETIME=datetime.timedelta(hours=app.config["ADMIN_SESSION_HOURS"]),
@@ -79,28 +80,29 @@ def create_app(test_config=None):
     csrf.init_app(app)
     limits.init_app(app)
 
-    from . import admin, api, assets, auth, cli, export, outbox, preview, read_api, sites_admin
+    from . import admin, api, assets, auth, cli, errors, export, ingest, outbox, preview, read_api, sites_admin
 
     app.before_request(outbox.start_worker_once)
 
-    csrf.exempt(api.bp)
-    csrf.exempt(preview.bp)
-    csrf.exempt(read_api.bp)
-    # The per-site allow list is enforced by api.site_for; flask-cors speaks the protocol
-    # (preflights, Vary: Origin) and lets the browser read answers, refusals included, so a
-    # web team sees in the console why a page was refused.
+    # The per-site allow list is enforced by origins.site_for; flask-cors speaks the
+    # protocol (preflights, Vary: Origin) and lets the browser read answers, refusals
+    # included, so a web team sees in the console why a page was refused.
     CORS(app, resources={r"/api/*": {"origins": r".*", "max_age": 86400}})
-    app.register_blueprint(api.bp)
-    app.register_blueprint(preview.bp)
-    app.register_blueprint(read_api.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(sites_admin.bp)
-    app.register_blueprint(export.bp)
-    app.register_blueprint(assets.bp)
-    register_error_handlers(app)
+    for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp):
+        csrf.exempt(blueprint)
+    for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp, auth.bp, admin.bp, sites_admin.bp, export.bp,
+                      assets.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
     cli.init_app(app)
     return app
+
+
+def make_private_folder(path):
+    """Make the instance folder readable by this account only (it holds the database and
+    the secret key), whatever the umask, also when an earlier release made it."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
 
 
 def allowed_networks(value):
@@ -127,59 +129,6 @@ def instance_secret_key(instance_path):
             pass
         finally:
             os.unlink(draft)
+    # An earlier release may have left it readable to others.
+    os.chmod(path, 0o600)
     return path.read_text().strip()
-
-
-# PostgreSQL's SQLSTATE for a write on a read-only server (a standby during failover).
-READ_ONLY_SQL_TRANSACTION = "25006"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def refuse_nul_characters():
-    """PostgreSQL can neither store nor compare text holding NUL, and no real input has one:
-    refuse it up front, naming the field, rather than fail inside a query."""
-    fields = [*(request.view_args or {}).items(), *request.args.items(multi=True)]
-    # Only a form body is read here: touching any other would fix its size limit before the
-    # API's own, smaller one applies.
-    if request.mimetype in FORM_TYPES:
-        fields += request.form.items(multi=True)
-    for field, value in fields:
-        if "\x00" in field or (isinstance(value, str) and "\x00" in value):
-            raise PayloadError(field, "must not contain NUL characters")
-
-
-def register_error_handlers(app):
-    app.before_request(refuse_nul_characters)
-
-    @app.errorhandler(PayloadError)
-    def refuse_payload(error):
-        return jsonify(error.as_json()), error.status
-
-    @app.errorhandler(peewee.OperationalError)
-    def database_unavailable(error):
-        app.logger.error("database unavailable: %s", error)
-        response = jsonify({"error": "the answer store is busy or unavailable; retry shortly"})
-        response.status_code = 503
-        response.headers["Retry-After"] = "5"
-        return response
-
-    @app.errorhandler(peewee.InternalError)
-    def database_read_only(error):
-        # Peewee raises its own class while handling the driver's, which carries the code.
-        if getattr(error.__context__, "pgcode", None) == READ_ONLY_SQL_TRANSACTION:
-            return database_unavailable(error)
-        raise error
-
-    @app.errorhandler(HTTPException)
-    def http_error_as_json_for_api(error):
-        if not request.path.startswith("/api/"):
-            return error
-        message = error.description
-        if error.code == 413:
-            limit = app.config["MAX_PAYLOAD_BYTES"]
-            message = f"body: too large; send at most {limit} bytes"
-        response = jsonify({"error": message, "field": "body" if error.code == 413 else None})
-        response.status_code = error.code
-        if error.code == 429:
-            response.headers.update((name, value) for name, value in error.get_headers() if name == "Retry-After")
-        return response

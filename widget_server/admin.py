@@ -4,12 +4,13 @@ import datetime
 from flask import Blueprint, current_app, render_template, request
 
 from . import charts, locales, reports
-from .auth import login_required
+from .auth import admin_pages, login_required
 from .models import Answer, Site
+from .payloads import whole_number_argument
 from .rollups import PLACE, ScoreCount
 from .scales import DIFFICULT, SCALES
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = admin_pages(Blueprint("admin", __name__, url_prefix="/admin"))
 
 DEFAULT_DAYS = 30
 PAGE_SIZE = 50
@@ -144,7 +145,7 @@ def answers():
     query = narrowed_answers(selection.filters, request.args)
     place, answer_key = request.args.get("place", ""), request.args.get("id", "")
     effort_class = request.args.get("class", "")
-    before = request.args.get("before", type=int)
+    before = whole_number_argument(request.args, "before", None)
     if before:
         query = query.where(Answer.id < before)
     page = list(query.order_by(Answer.id.desc()).limit(PAGE_SIZE + 1))

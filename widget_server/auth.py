@@ -4,37 +4,39 @@ import functools
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
+from .errors import admin_errors
 from .limits import check_login_limits
 from .models import AdminUser, utcnow
 
-bp = Blueprint("auth", __name__, url_prefix="/admin")
-
-
-def is_admin_path():
-    return request.path == "/admin" or request.path.startswith("/admin/")
-
-
-@bp.before_app_request
 def load_admin():
     g.admin = None
-    admin_id = session.get("admin_id") if is_admin_path() else None
+    admin_id = session.get("admin_id")
     if admin_id:
         g.admin = AdminUser.get_or_none(AdminUser.id == admin_id)
 
 
-@bp.after_app_request
 def protect_admin_pages(response):
-    if is_admin_path():
-        # Only the prompt preview may be framed, and only by the admin itself.
-        framing = "'self'" if g.get("allow_same_origin_framing") else "'none'"
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {framing}"
-        )
-        response.headers["X-Frame-Options"] = "SAMEORIGIN" if framing == "'self'" else "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Cache-Control"] = "no-store"
+    # Only the prompt preview may be framed, and only by the admin itself.
+    framing = "'self'" if g.get("allow_same_origin_framing") else "'none'"
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {framing}"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if framing == "'self'" else "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def admin_pages(blueprint):
+    """Make a blueprint's views admin pages: the logged-in admin in g.admin, the security
+    headers on every response, and refusals shown as pages."""
+    blueprint.before_request(load_admin)
+    blueprint.after_request(protect_admin_pages)
+    return admin_errors(blueprint)
+
+
+bp = admin_pages(Blueprint("auth", __name__, url_prefix="/admin"))
 
 
 def login_required(view):
@@ -67,8 +69,9 @@ def login():
 
 
 def safe_next(target):
-    """Follow ?next= only within the admin, so the login cannot redirect anywhere else."""
-    if target and target.startswith("/admin") and not target.startswith("//"):
+    """Follow ?next= only within the admin, so the login cannot redirect anywhere else; one
+    with control characters (a header split) is ignored."""
+    if target and target.startswith("/admin") and not target.startswith("//") and target.isprintable():
         return target
     return url_for("admin.summary")
 

@@ -12,6 +12,7 @@ from peewee import SqliteDatabase, fn
 from werkzeug.serving import run_simple
 
 from . import create_app, locales, outbox, retention, rollups, settings
+from .db import private_file
 from .assets import DEMO_SITE_KEY, script_tag_for
 from .models import AdminUser, Site, SiteSettingError
 from .scales import SCALES
@@ -40,7 +41,7 @@ def run(host, port):
 
 def init_app(app):
     """Make the commands part of the app, so `widget-server` and test runners find them."""
-    for command in (run, site, admin, answers, alerts, rollups_group, backup, show_settings, demo):
+    for command in (run, site, admin, answers, alerts, db_group, rollups_group, backup, show_settings, demo):
         app.cli.add_command(command)
 
 
@@ -261,6 +262,25 @@ def alerts_work():
     outbox.Worker(current_app._get_current_object()).run()
 
 
+@click.group("db")
+def db_group():
+    """Look after the database's schema."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Bring the database's schema up to this release's, under a lock, and say its version.
+
+    Servers do the same when they start; run this first (before starting new servers after
+    an upgrade) and they start at once."""
+    found, version = current_app.extensions["schema_upgrade"]
+    if found == version:
+        click.echo(f"The schema is at version {version}, this release's: nothing to do.")
+    else:
+        click.echo(f"Upgraded the schema from version {found} to {version}.")
+
+
 @click.group("rollups")
 def rollups_group():
     """Maintain the count tables behind the admin summary."""
@@ -288,6 +308,8 @@ def backup(destination):
         fail(f"{destination} exists; give a new file name so no backup is overwritten by mistake")
     # SQLite's online backup copies a consistent snapshot page by page, so writers only
     # wait for the moments a batch of pages is read.
+    # The copy holds what the database does: readable by this account only.
+    private_file(destination)
     source = sqlite3.connect(database.database, timeout=30)
     target = sqlite3.connect(destination)
     try:

@@ -1,6 +1,6 @@
 """Database wiring: one FlaskDB whose database is chosen when the app is created."""
-import contextlib
 import json
+import os
 from pathlib import Path
 
 import peewee
@@ -12,13 +12,14 @@ from playhouse.flask_utils import FlaskDB
 EXCLUDED_ROUTES = ("static", "assets.widget_js", "assets.versioned_widget_js", "assets.module_js",
                    "assets.versioned_module_js", "assets.openapi")
 
-# WAL lets readers work while a writer commits; busy_timeout makes a second writer wait
-# instead of failing with "database is locked".
+# busy_timeout makes a second writer wait instead of failing with "database is locked";
+# it comes first, as switching a database to WAL takes a lock too. WAL lets readers work
+# while a writer commits.
 SQLITE_PRAGMAS = {
+    "busy_timeout": 5000,
     "journal_mode": "wal",
     "synchronous": "normal",
     "foreign_keys": 1,
-    "busy_timeout": 5000,
 }
 
 class RequestScopedDB(FlaskDB):
@@ -81,95 +82,90 @@ def default_url(instance_path):
 
 
 def init_app(app):
-    """Bind the models to the configured database and create missing tables."""
+    """Bind the models to the configured database, and bring its schema up to date."""
     url = app.config["DATABASE_URL"] or default_url(app.instance_path)
     app.config["DATABASE"] = database_for(url, app.config["DATABASE_POOL_SIZE"])
+    keep_sqlite_files_private(app.config["DATABASE"])
     app.config["FLASKDB_EXCLUDED_ROUTES"] = EXCLUDED_ROUTES
     flask_db.init_app(app)
 
     from . import migrations
-    from .models import ALL_MODELS
 
-    database = flask_db.database
-    with database.connection_context():
-        database.create_tables(ALL_MODELS, safe=True)
-        migrations.upgrade(database, ALL_MODELS)
+    app.extensions["schema_upgrade"] = migrations.upgrade(flask_db.database)
 
 
-class FixedInsert:
-    """An INSERT of every column of a model, or an upsert that adds to counters, whose SQL is
-    written once per kind of database; each call only binds values.
+def private_file(path):
+    """Make `path` readable and writable by this account only, creating it if need be."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
 
-    Peewee builds a statement's SQL in Python for every call (about half a millisecond for
-    an insert); the answer endpoint writes four to seven rows an answer, so this is the
-    difference between a fraction of a bare endpoint's throughput and most of it. The SQL
-    (ON CONFLICT … DO UPDATE with EXCLUDED, RETURNING) is the same on SQLite and PostgreSQL.
+
+def keep_sqlite_files_private(database):
+    """SQLite makes a database's -wal and -shm files with the database file's permissions:
+    make that file private before the first connection, and the files beside it that an
+    earlier release left readable (they hold password hashes, webhook secrets and answers;
+    .lock is the schema upgrade's, migrations.upgrade_lock)."""
+    if not isinstance(database, peewee.SqliteDatabase) or database.database in ("", ":memory:"):
+        return
+    private_file(database.database)
+    for suffix in ("-wal", "-shm", ".lock"):
+        if os.path.exists(database.database + suffix):
+            os.chmod(database.database + suffix, 0o600)
+
+
+def transaction():
+    """The one transaction a write runs in: everything in it is stored, or nothing."""
+    return flask_db.database.atomic()
+
+
+class CachedInsert:
+    """An INSERT of a model's row, or with conflict keys an upsert that adds to counters,
+    built by Peewee once per kind of database; later calls bind new values to its SQL.
+
+    Peewee writes a statement's SQL anew for every query, which takes longer than running
+    the statement, and an answer writes several; only their values change between answers.
     """
 
     def __init__(self, model, conflict_keys=(), counters=()):
         self.model = model
-        self.fields = [field for field in model._meta.sorted_fields if not isinstance(field, peewee.AutoField)]
-        self.conflict_keys = tuple(conflict_keys)
-        self.counters = tuple(counters)
-        self.sql = None
+        written = set(conflict_keys) | set(counters)
+        # In the model's order, which is the order Peewee binds them in.
+        self.fields = [field for field in model._meta.sorted_fields
+                       if field.name in written or not written and not isinstance(field, peewee.AutoField)]
+        self.conflict = [model._meta.fields[name] for name in conflict_keys]
+        self.counters = [model._meta.fields[name] for name in counters]
+        self.sql = {}
 
-    def _write_sql(self, database):
-        def quoted(name):
-            return '"' + name.replace('"', '""') + '"'
+    def query(self, values):
+        """The statement for these values, as Peewee builds it."""
+        query = self.model.insert({field: values[field.name] for field in self.fields})
+        if self.conflict:
+            query = query.on_conflict(conflict_target=self.conflict, update={
+                field: field + getattr(peewee.EXCLUDED, field.column_name) for field in self.counters})
+        return query
 
-        table = quoted(self.model._meta.table_name)
-        columns = ", ".join(quoted(field.column_name) for field in self.fields)
-        values = ", ".join(database.param for _ in self.fields)
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"
-        if self.conflict_keys:
-            target = ", ".join(quoted(self.model._meta.fields[name].column_name) for name in self.conflict_keys)
-            additions = ", ".join(f"{quoted(name)} = {table}.{quoted(name)} + EXCLUDED.{quoted(name)}"
-                                  for name in self.counters)
-            return f"{sql} ON CONFLICT ({target}) DO UPDATE SET {additions}"
-        return f"{sql} RETURNING {quoted(self.model._meta.primary_key.column_name)}"
-
-    def bind(self, values):
-        """Return (sql, params) writing a row from {field name: value} (missing fields take
-        their defaults)."""
+    def run(self, values):
+        """Write a row from {field name: value} (missing fields take their defaults);
+        return the id of the row an insert made."""
+        values = {field.name: self.value(field, values) for field in self.fields}
+        params = [field.db_value(values[field.name]) for field in self.fields]
         database = flask_db.database
-        if self.sql is None or self.sql[0] != database.param:
-            self.sql = (database.param, self._write_sql(database))
-        params = []
-        for field in self.fields:
-            value = values[field.name] if field.name in values else field.default
-            params.append(field.db_value(value() if callable(value) else value))
-        return self.sql[1], params
+        # Keyed by the database's kind: a process may hold apps on SQLite and PostgreSQL.
+        kind = type(getattr(database, "obj", database))
+        if kind not in self.sql:
+            sql, built = self.query(values).sql()
+            if list(built) != params:
+                raise ValueError(f"Peewee binds {built}, not the values in the model's order {params}")
+            self.sql[kind] = sql
+        cursor = database.execute_sql(self.sql[kind], params)
+        # PostgreSQL (and a recent SQLite) answer with the new id; read it before going on.
+        return cursor.fetchone()[0] if cursor.description else cursor.lastrowid
 
     @staticmethod
-    def run_together(writes):
-        """Run [(FixedInsert, values)] in order; return the last one's cursor (for an insert,
-        its RETURNING row holds the new id). PostgreSQL takes them as one query, one round
-        trip instead of one each (half of an answer's time there went in round trips)."""
-        database = flask_db.database
-        bound = [insert.bind(values) for insert, values in writes]
-        if on_postgresql(database) and len(bound) > 1:
-            return database.execute_sql(";\n".join(sql for sql, _ in bound), [p for _, params in bound for p in params])
-        cursor = None
-        for sql, params in bound:
-            cursor = database.execute_sql(sql, params)
-        return cursor
-
-
-def on_postgresql(database):
-    # flask_db.database is the proxy the models are bound to; .obj is the database behind it.
-    return isinstance(getattr(database, "obj", database), peewee.PostgresqlDatabase)
-
-
-def write_together(writes):
-    """Run [(FixedInsert, values)], the last an insert, as one transaction (all or none);
-    return the id of the row that insert made. PostgreSQL runs a query of several
-    statements as one transaction by itself: outside a transaction the writes there take
-    one round trip, with no BEGIN and COMMIT of their own."""
-    database = flask_db.database
-    own_transaction = not (database.in_transaction() or on_postgresql(database))
-    with database.atomic() if own_transaction else contextlib.nullcontext():
-        # Read before the commit: SQLite cannot commit while a RETURNING is unread.
-        return FixedInsert.run_together(writes).fetchone()[0]
+    def value(field, values):
+        if field.name in values:
+            return values[field.name]
+        return field.default() if callable(field.default) else field.default
 
 
 class FixedSelect:

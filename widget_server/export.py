@@ -7,10 +7,10 @@ import json
 from flask import Blueprint, Response, request, stream_with_context
 
 from .admin import Selection, narrowed_answers
-from .auth import login_required
+from .auth import admin_pages, login_required
 from .models import Answer
 
-bp = Blueprint("export", __name__, url_prefix="/admin/export")
+bp = admin_pages(Blueprint("export", __name__, url_prefix="/admin/export"))
 
 # Stable: add columns at the end, never rename or reorder (README, "Export").
 COLUMNS = ("id", "created_at", "site", "touchpoint", "ref", "page_url", "scale", "score", "class", "ease",

@@ -1,14 +1,14 @@
 """Rate limits: per client and per site on the public API, per client and per account on
-the admin login, counted in fixed windows by the `limits` library. Counters live in memory
-unless RATELIMIT_STORAGE_URI names a shared store (redis://…), which several servers need
-so they count together.
+the admin login, counted in fixed windows by the `limits` library. A site's allowance is
+counted only for requests whose page the site allows (origins.site_for), so a stranger
+cannot spend it. Counters live in memory unless RATELIMIT_STORAGE_URI names a shared store
+(redis://…), which several servers need so they count together.
 
 The checks are two small hooks rather than Flask-Limiter: its per-request work (searching
 every request for decorated limits, parsing callable limit strings again each time) was a
 third of the time the server spends on an answer."""
 import functools
 import math
-import re
 import time
 
 from flask import current_app, request
@@ -17,21 +17,8 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-SITE_FIELD = re.compile(rb'"site"\s*:\s*"([A-Za-z0-9_-]{1,64})"')
 # Settings are read per request (tests and operators change them); each string is parsed once.
 parsed_limit = functools.lru_cache(maxsize=64)(parse)
-
-
-def site_of_request():
-    """The site a public API request is for: from the path, or from the JSON body (already
-    bounded by the API's body cap, applied before this hook), so one site's visitors share
-    one allowance."""
-    if request.view_args and request.view_args.get("key"):
-        return "site:" + request.view_args["key"]
-    # Site keys are plain [A-Za-z0-9_-]: a pattern finds one without parsing the body twice
-    # (and without the parser's weak spots, such as deep nesting).
-    found = SITE_FIELD.search(request.get_data(cache=True))
-    return "site:" + found[1].decode() if found else "site:?"
 
 
 def enforce(scope, *allowances):
@@ -52,9 +39,20 @@ def client_of_request():
     return "client:" + (request.remote_addr or "unknown")
 
 
-def check_public_limits():
-    enforce(request.blueprint, ("RATE_LIMIT_PER_CLIENT", client_of_request(), "client address"),
-            ("RATE_LIMIT_PER_SITE", site_of_request(), "site"))
+def charge_client(scope):
+    """Count a request against its client's allowance: every request, before anything else."""
+    enforce(scope, ("RATE_LIMIT_PER_CLIENT", client_of_request(), "client address"))
+
+
+def charge_site(scope, site_key):
+    """Count a request against its site's allowance; call once the site is known and the
+    request's page allowed to use it (origins.site_for)."""
+    enforce(scope, ("RATE_LIMIT_PER_SITE", "site:" + site_key, "site"))
+
+
+def cap_body_size():
+    """The public API reads small bodies only: refuse larger ones before reading them."""
+    request.max_content_length = current_app.config["MAX_PAYLOAD_BYTES"]
 
 
 def check_login_limits():
@@ -63,10 +61,12 @@ def check_login_limits():
             ("LOGIN_RATE_LIMIT", "account:" + request.form.get("username", "")[:80], "account"))
 
 
-def limit_public(blueprint):
-    """Apply the per-client and per-site limits to a public blueprint (once, at import,
-    after its body cap)."""
-    blueprint.before_request(check_public_limits)
+def limit_public(blueprint, scope="public"):
+    """Give a public blueprint its body cap and per-client allowance, counted in `scope`
+    (blueprints sharing one share the allowances); its views charge the site's allowance
+    themselves, once the site is known."""
+    blueprint.before_request(cap_body_size)
+    blueprint.before_request(lambda: charge_client(scope))
     return blueprint
 
 

@@ -1,14 +1,99 @@
-"""Upgrading a database made by an earlier release, in place, when the app starts.
+"""The schema's version, and bringing a database up to it, once.
 
-Each step looks at the database itself to see whether it is needed, so running them on
-an up-to-date database changes nothing."""
+A database records the version of its schema in a one-row table. `upgrade` runs when a
+server starts (and `widget-server db upgrade` runs it on demand): under a lock (a file
+beside a SQLite database, an advisory lock on PostgreSQL) it reads the version, brings the
+schema up to date in one transaction and records the new version, so any number of
+processes starting together upgrade it once; those that waited find nothing left to do.
+
+Version 1 is this release's schema. A database without a version was made by an earlier
+release: it gets the tables and columns added since, and counts it never had.
+Each later change of the schema adds a numbered step to STEPS.
+"""
+import contextlib
+import fcntl
+import os
+import zlib
+
+import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
 from . import rollups
+from .db import flask_db
 from .scales import SCALES
 
+VERSION = 1
+# An advisory lock's number, the same for every server of this product on one database.
+ADVISORY_LOCK = zlib.crc32(b"widget-server schema upgrade")
 
-def upgrade(database, models):
+
+class SchemaVersion(flask_db.Model):
+    version = peewee.IntegerField()
+
+
+def current_version():
+    """The schema version the database records (0: made by an earlier release or empty)."""
+    database = flask_db.database
+    if not database.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    row = SchemaVersion.select(SchemaVersion.version).first()
+    return row.version if row else 0
+
+
+def upgrade(database):
+    """Bring the schema up to VERSION, once whoever starts first; return (from, to)."""
+    with upgrade_lock(database):
+        found = current_version()
+        if found < VERSION:
+            with database.atomic():
+                bring_up_to_date(database, found)
+        elif found > VERSION:
+            raise SystemExit(f"The database's schema is version {found}, newer than this release's "
+                             f"({VERSION}): run the release that upgraded it.")
+        return found, VERSION
+
+
+@contextlib.contextmanager
+def upgrade_lock(database):
+    """Hold the lock that lets one process at a time look at and upgrade this database,
+    with a connection open."""
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
+        with database.connection_context():
+            database.execute_sql("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK,))
+            try:
+                yield
+            finally:
+                database.execute_sql("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK,))
+        return
+    # Taken before connecting: a connection's first act, switching the file to WAL, takes a
+    # lock that SQLite refuses at once rather than waits for. SQLite's own locks also time
+    # out while a long upgrade runs; a file lock waits for it.
+    descriptor = os.open(database.obj.database + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        with database.connection_context():
+            yield
+    finally:
+        os.close(descriptor)
+
+
+def bring_up_to_date(database, found):
+    from .models import ALL_MODELS
+
+    if found == 0:
+        if database.table_exists("site"):
+            upgrade_an_earlier_release(database, ALL_MODELS)
+        else:
+            database.create_tables([*ALL_MODELS, SchemaVersion])
+    for version in range(max(found, 1) + 1, VERSION + 1):
+        STEPS[version](database)
+    SchemaVersion.delete().execute()
+    SchemaVersion.create(version=VERSION)
+
+
+def upgrade_an_earlier_release(database, models):
+    """A database made before schema versions: each step looks at it to see what it lacks."""
+    database.create_tables([*models, SchemaVersion], safe=True)
     add_missing_columns(database, models)
     count_answers_of_release_0_1()
     count_again_for_new_count_tables()
@@ -44,3 +129,7 @@ def count_again_for_new_count_tables():
     counted = rollups.GroupCount.select().exists()
     if counted and not rollups.GroupCount.select().where(rollups.GroupCount.kind == rollups.ALL).exists():
         rollups.rebuild()
+
+
+# The steps after version 1: each brings a database of the version before up to its own.
+STEPS = {}

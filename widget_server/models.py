@@ -1,5 +1,4 @@
 """Tables: sites, answers, impressions and admin users."""
-import contextlib
 import datetime
 import hashlib
 import hmac
@@ -13,7 +12,7 @@ from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import locales, rollups
-from .db import FixedInsert, FixedSelect, JSONField, flask_db, write_together
+from .db import FixedSelect, JSONField, flask_db
 from .scales import DEFAULT_SCALE, DIFFICULT, SCALES
 
 
@@ -48,7 +47,8 @@ class Site(flask_db.Model):
     def create_with_key(cls, name, origins, **settings):
         """Create a site with a fresh random key after checking its settings."""
         site = cls(key="s" + secrets.token_urlsafe(12), name=name.strip(), origins=[])
-        site.change(origins=origins, **settings)
+        # The name is checked like any setting, on create as on edit.
+        site.change(origins=origins, name=name, **settings)
         site.save(force_insert=True)
         return site
 
@@ -209,10 +209,11 @@ class Answer(flask_db.Model):
     agent = peewee.CharField(max_length=200, default="")
     conversation = peewee.CharField(max_length=200, default="")
     meta = JSONField(default=dict)
+    # The SHA-256 of the secret only the answering browser holds (empty for answers given
+    # before secrets, whose browsers hold a token instead; see token_matches).
+    secret_hash = peewee.CharField(max_length=64, default="")
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(null=True)
-    # Not a column: how many alerts storing this answer queued (none for a retry).
-    alerts_queued = 0
 
     class Meta:
         indexes = (
@@ -225,56 +226,42 @@ class Answer(flask_db.Model):
         )
 
     @classmethod
-    def record(cls, site, fields):
-        """Store a validated answer; return (answer, created). A retry returns the first."""
+    def from_fields(cls, site, fields):
+        """The row for an answer's checked fields (payloads.answer_fields), its class and
+        ease worked out, its secret kept only as a hash."""
+        fields = dict(fields)
+        secret = fields.pop("secret", None)
         scale = SCALES[fields["scale"]]
-        answer = cls(**fields, site=site, effort_class=scale.effort_class(fields["score"]),
-                     ease=scale.ease(fields["score"]))
-        # Read before the write, outside its transaction: most answers meet no alert rule,
-        # and on PostgreSQL their writes then take one round trip (write_together).
-        targets = Delivery.targets_for(answer)
-        writes = [*rollups.answer_counts(answer).writes, (INSERT_ANSWER, answer.__data__)]
-        try:
-            with cls._meta.database.atomic() if targets else contextlib.nullcontext():
-                answer.id = write_together(writes)
-                Delivery.enqueue(answer, targets)
-            answer.alerts_queued = len(targets)
-            return answer, True
-        except peewee.IntegrityError:
-            # Two deliveries of one answer raced; the first one's row stands.
-            return cls.get(cls.site == site, cls.key == fields["key"]), False
+        return cls(**fields, site=site, effort_class=scale.effort_class(fields["score"]),
+                   ease=scale.ease(fields["score"]), secret_hash=hash_secret(secret) if secret else "")
 
-    def same_answer_as(self, fields):
-        return (self.touchpoint, self.scale, self.score) == (
-            fields["touchpoint"],
-            fields["scale"],
-            fields["score"],
-        )
+    def is_retry_of(self, other):
+        """Whether `other`, a row made from a request with this one's id, is this answer
+        sent again by the browser that gave it: the same score, with the secret only that
+        browser holds."""
+        return (bool(self.secret_hash) and hmac.compare_digest(self.secret_hash, other.secret_hash)
+                and (self.touchpoint, self.scale, self.score) == (other.touchpoint, other.scale, other.score))
 
-    def add_follow_up(self, reasons=None, comment=None):
-        """Replace the reasons and comment, keeping the reason counts in step; return how
-        many alerts that queued."""
-        with self._meta.database.atomic():
-            if reasons is not None:
-                changes = rollups.Bumps()
-                rollups.count_reasons(self, self.reasons, -1, changes)
-                rollups.count_reasons(self, reasons, +1, changes)
-                changes.send()
-                self.reasons = reasons
-            if comment is not None:
-                self.comment = comment
-            self.updated_at = utcnow()
-            self.save()
-            # A comment can make an answer meet a rule it did not meet when it was given.
-            return Delivery.enqueue_for(self)
+    def opened_by(self, secret, token, secret_key):
+        """Whether a follow-up's secret is this answer's (or, for an answer given before
+        secrets, whether its token is)."""
+        if self.secret_hash:
+            return secret is not None and hmac.compare_digest(self.secret_hash, hash_secret(secret))
+        return token is not None and self.token_matches(token, secret_key)
 
     def follow_up_token(self, secret_key):
-        """Return the token that lets the browser that gave this answer add a follow-up."""
+        """The token release 0.1's widget was given for an answer, to add its follow-up."""
         message = f"follow-up:{self.site_id}:{self.key}".encode()
         return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
 
     def token_matches(self, token, secret_key):
         return hmac.compare_digest(self.follow_up_token(secret_key), str(token))
+
+
+def hash_secret(secret):
+    # Secrets are 128 random bits made by the browser: a fast hash is enough to keep only
+    # something that cannot open the answer, no password stretching needed.
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class Impression(flask_db.Model):
@@ -287,13 +274,6 @@ class Impression(flask_db.Model):
 
     class Meta:
         indexes = ((("site", "touchpoint", "created_at"), False),)
-
-    @classmethod
-    def record(cls, site, fields):
-        impression = cls(site=site, **fields)
-        writes = [*rollups.impression_counts(impression).writes, (INSERT_IMPRESSION, impression.__data__)]
-        impression.id = write_together(writes)
-        return impression
 
 
 class AdminUser(flask_db.Model):
@@ -449,6 +429,4 @@ def forget_cached_site(key):
 
 
 ACTIVE_WEBHOOKS_OF_SITE = FixedSelect(lambda site_id: Webhook.select().where((Webhook.site == site_id) & Webhook.active))
-INSERT_ANSWER = FixedInsert(Answer)
-INSERT_IMPRESSION = FixedInsert(Impression)
 ALL_MODELS = (Site, Answer, Impression, AdminUser, ApiToken, Webhook, Delivery, *rollups.ROLLUP_MODELS)

@@ -53,7 +53,7 @@ def read_json_object(request):
     except UnicodeDecodeError:
         raise PayloadError("body", "is not UTF-8 text") from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_object_with_each_key_once)
     except ValueError as exc:
         raise PayloadError("body", f"is not valid JSON ({exc})") from None
     except RecursionError:
@@ -66,6 +66,35 @@ def read_json_object(request):
 
 def _refuse_constant(name):
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _object_with_each_key_once(pairs):
+    # Parsers disagree on which of two equal keys wins; a body that depends on it is refused.
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        twice = next(key for number, (key, _) in enumerate(pairs) if key in dict(pairs[:number]))
+        raise PayloadError(twice, "appears twice in the body; send each field once")
+    return data
+
+
+# The largest whole number SQLite's and PostgreSQL's integers hold: a larger one in a URL
+# would fail inside a query instead of being refused.
+LARGEST_INTEGER = 2**63 - 1
+
+
+def whole_number_argument(args, name, default, low=1, high=LARGEST_INTEGER):
+    """A query argument holding a whole number from `low` to `high`, or `default` when it
+    is missing; anything else is refused naming it."""
+    value = args.get(name, "")
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise PayloadError(name, f"must be a whole number from {low} to {high}")
+    return number
 
 
 def clean(data, checks, required):
@@ -100,14 +129,22 @@ def text(max_length, multiline=False, pattern=None, hint=""):
 
 
 def page_url(field, value):
-    """Keep scheme, host and path; query strings and fragments can carry personal data."""
+    """Keep scheme, host, port and path: query strings, fragments and user info (a user
+    name and password) can carry personal data and secrets."""
     value = text(2000)(field, value)
     if not value:
         return value
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise PayloadError(field, "has a port that is not a number from 1 to 65535") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PayloadError(field, "must be an http(s) URL")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    if port == 0:
+        raise PayloadError(field, "has a port that is not a number from 1 to 65535")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return urlunsplit((parts.scheme, host if port is None else f"{host}:{port}", parts.path, "", ""))
 
 
 def scale_name(field, value):
@@ -161,9 +198,13 @@ TOUCHPOINT = text(
 )
 REF = text(200)
 
+# Made by the answering browser and sent with the answer; opens its follow-up.
+SECRET = text(128, pattern=re.compile(r"^[A-Za-z0-9_-]{32,128}$"), hint="must be 32-128 of A-Z, a-z, 0-9, _ and -")
+
 ANSWER_CHECKS = {
     "site": SITE,
     "id": text(64, pattern=KEY, hint="must be 16-64 of A-Z, a-z, 0-9, _ and -"),
+    "secret": SECRET,
     "touchpoint": TOUCHPOINT,
     "scale": scale_name,
     "score": whole_number,
@@ -180,6 +221,8 @@ ANSWER_CHECKS = {
 
 FOLLOW_UP_CHECKS = {
     "site": SITE,
+    "secret": SECRET,
+    # What the widget of release 0.1 was given instead, for answers stored before secrets.
     "token": text(64),
     "reasons": reasons,
     "comment": text(2000, multiline=True),

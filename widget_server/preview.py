@@ -2,15 +2,20 @@
 cached, and writes that are checked like real ones but never stored."""
 from flask import Blueprint, jsonify, request
 
-from .limits import limit_public
-from .api import cap_body_size, config_document, visitor_language
+from .api import config_document, visitor_language
+from .errors import json_errors
+from .limits import charge_site, limit_public
 from .models import Site
-from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, answer_fields, clean, read_json_object
+from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, PayloadError, answer_fields, clean, read_json_object
 from .scales import SCALES
 
-bp = Blueprint("preview", __name__, url_prefix="/preview/<key>/api/v1")
-bp.before_request(cap_body_size)
-limit_public(bp)
+bp = json_errors(limit_public(Blueprint("preview", __name__, url_prefix="/preview/<key>/api/v1"), scope="preview"))
+
+
+@bp.before_request
+def count_against_the_site():
+    """The site is the one in the URL (the admin's own preview page asks): count it there."""
+    charge_site("preview", request.view_args["key"])
 
 
 @bp.get("/sites/<site_key>/config")
@@ -18,7 +23,7 @@ def config(key, site_key):
     """Return the site's configuration as the widget would get it, uncached."""
     site = Site.get_or_none(Site.key == key)
     if site is None or site_key != key:
-        return jsonify({"error": "site: unknown site key", "field": "site"}), 404
+        raise PayloadError("site", "unknown site key", 404)
     response = jsonify(config_document(site, visitor_language(site, request.args.get("lang", ""))))
     response.cache_control.no_store = True
     return response
@@ -29,12 +34,12 @@ def answer(key):
     """Check the answer and acknowledge it without storing anything."""
     fields = answer_fields(read_json_object(request))
     effort_class = SCALES[fields["scale"]].effort_class(fields["score"])
-    return jsonify({"id": fields["key"], "class": effort_class, "token": "preview"}), 201
+    return jsonify({"id": fields["key"], "class": effort_class}), 201
 
 
 @bp.post("/answers/<answer_id>/follow-up")
 def follow_up(key, answer_id):
-    clean(read_json_object(request), FOLLOW_UP_CHECKS, required=("site", "token"))
+    clean(read_json_object(request), FOLLOW_UP_CHECKS, required=("site", "secret"))
     return jsonify({"id": answer_id})
 
 

@@ -11,11 +11,12 @@ from flask import Blueprint, jsonify, request
 
 from . import locales, reports
 from .admin import EARLIEST, EFFORT_CLASSES, LATEST, narrowed_answers
+from .errors import json_errors
 from .export import record
 from .models import Answer, ApiToken, Site, utcnow
-from .payloads import PayloadError
+from .payloads import LARGEST_INTEGER, PayloadError, whole_number_argument
 
-bp = Blueprint("read_api", __name__, url_prefix="/api/v1/sites/<key>")
+bp = json_errors(Blueprint("read_api", __name__, url_prefix="/api/v1/sites/<key>"))
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 
@@ -63,9 +64,12 @@ def filters_for(site, args):
 
 def decode_cursor(cursor):
     try:
-        return int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+        answer_id = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise PayloadError("cursor", "is not a cursor this API gave out") from None
+        answer_id = None
+    if answer_id is None or not 0 < answer_id <= LARGEST_INTEGER:
+        raise PayloadError("cursor", "is not a cursor this API gave out")
+    return answer_id
 
 
 def encode_cursor(answer_id):
@@ -77,9 +81,7 @@ def answers(key):
     """Return a page of a site's answers, oldest first, narrowed like the summary."""
     site = authorised_site(key)
     filters = filters_for(site, request.args)
-    limit = request.args.get("limit", DEFAULT_LIMIT, type=int)
-    if not 1 <= limit <= MAX_LIMIT:
-        raise PayloadError("limit", f"must be from 1 to {MAX_LIMIT}")
+    limit = whole_number_argument(request.args, "limit", DEFAULT_LIMIT, high=MAX_LIMIT)
     query = narrowed_answers(filters, request.args).order_by(Answer.id)
     if request.args.get("cursor"):
         query = query.where(Answer.id > decode_cursor(request.args["cursor"]))
@@ -98,7 +100,7 @@ def summary(key):
     site = authorised_site(key)
     filters = filters_for(site, request.args)
     figures, metrics = reports.headline(filters)
-    hot_spots, unranked = reports.hot_spots(filters, minimum_answers=request.args.get("min_answers", 10, type=int))
+    hot_spots, unranked = reports.hot_spots(filters, minimum_answers=whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000))
     weekly, points = reports.trend(filters)
     return jsonify({
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint},

@@ -23,7 +23,7 @@ from collections import Counter
 
 import peewee
 
-from .db import FixedInsert, flask_db
+from .db import CachedInsert, flask_db
 from .scales import DIFFICULT, EASY
 
 PLACE, AGENT, ALL = "place", "agent", "all"
@@ -132,47 +132,32 @@ def groups_of(answer):
 
 @functools.cache
 def upsert(model, keys, counters):
-    return FixedInsert(model, conflict_keys=keys, counters=counters)
+    return CachedInsert(model, conflict_keys=keys, counters=counters)
 
 
-class Bumps:
-    """The counter changes of one write, sent together (see FixedInsert.run_together)."""
-
-    def __init__(self):
-        self.writes = []
-
-    def add(self, model, keys, **increments):
-        self.writes.append((upsert(model, tuple(keys), tuple(increments)), {**keys, **increments}))
-
-    def send(self):
-        FixedInsert.run_together(self.writes)
+def add(model, keys, **increments):
+    """Add the increments to the counters of the row with these keys, making it if need be."""
+    upsert(model, tuple(keys), tuple(increments)).run({**keys, **increments})
 
 
 def count_answer(answer, sign=+1):
     """Count a new answer (sign -1: one being deleted); call inside the transaction that
     stores or deletes it."""
-    answer_counts(answer, sign).send()
-
-
-def answer_counts(answer, sign=+1):
-    """The count rows an answer changes, as Bumps to send in the transaction that writes it."""
     day = answer.created_at.date()
-    bumps = Bumps()
-    bumps.add(ScoreCount, {"site_id": answer.site_id, "day": day, "touchpoint": answer.touchpoint,
-                           "scale": answer.scale, "score": answer.score}, answers=sign)
+    add(ScoreCount, {"site_id": answer.site_id, "day": day, "touchpoint": answer.touchpoint,
+                     "scale": answer.scale, "score": answer.score}, answers=sign)
     counters = dict(answers=sign, easy=sign * int(answer.effort_class == EASY),
                     difficult=sign * int(answer.effort_class == DIFFICULT), ease_sum=sign * answer.ease)
     for kind, name in groups_of(answer):
         group = {"site_id": answer.site_id, "touchpoint": answer.touchpoint, "kind": kind, "name": name}
-        bumps.add(GroupCount, dict(group, day=day), **counters)
-        bumps.add(GroupTotal, group, **counters)
-    count_reasons(answer, answer.reasons, sign, bumps)
-    return bumps
+        add(GroupCount, dict(group, day=day), **counters)
+        add(GroupTotal, group, **counters)
+    count_reasons(answer, answer.reasons, sign)
 
 
-def count_reasons(answer, reasons, sign, bumps):
-    """Add (sign +1) or take away (-1) an answer's reasons to `bumps`, which the caller
-    sends; only difficult answers count."""
+def count_reasons(answer, reasons, sign):
+    """Add (sign +1) or take away (-1) an answer's reasons; only difficult answers count.
+    Call inside the transaction that changes them."""
     if answer.effort_class != DIFFICULT:
         return
     day = answer.created_at.date()
@@ -180,16 +165,14 @@ def count_reasons(answer, reasons, sign, bumps):
         for reason in reasons:
             chosen = {"site_id": answer.site_id, "touchpoint": answer.touchpoint, "kind": kind, "name": name,
                       "reason": reason}
-            bumps.add(ReasonCount, dict(chosen, day=day), answers=sign)
-            bumps.add(ReasonTotal, chosen, answers=sign)
+            add(ReasonCount, dict(chosen, day=day), answers=sign)
+            add(ReasonTotal, chosen, answers=sign)
 
 
-def impression_counts(impression):
-    """The count row an impression changes, as Bumps to send in the transaction that writes it."""
-    bumps = Bumps()
-    bumps.add(ImpressionCount, {"site_id": impression.site_id, "day": impression.created_at.date(),
-                                "touchpoint": impression.touchpoint}, impressions=1)
-    return bumps
+def count_impression(impression):
+    """Count a prompt seen; call inside the transaction that stores it."""
+    add(ImpressionCount, {"site_id": impression.site_id, "day": impression.created_at.date(),
+                          "touchpoint": impression.touchpoint}, impressions=1)
 
 
 def forget_days_before(site_id, day):

@@ -39,7 +39,7 @@ SETTINGS = (
     Setting(
         "SECRET_KEY",
         None,
-        "Signs admin sessions and follow-up tokens. "
+        "Signs admin sessions (and the follow-up tokens of answers given before follow-up secrets). "
         "Unset: generated on first run and kept in the instance folder (file secret_key).",
         secret=True,
     ),
@@ -60,6 +60,12 @@ SETTINGS = (
         "MAX_PAYLOAD_BYTES",
         8192,
         "Largest request body the public API accepts; larger ones get 413.",
+    ),
+    Setting(
+        "FOLLOW_UP_HOURS",
+        24,
+        "Hours after an answer during which the browser that gave it may add its one follow-up "
+        "(reasons and a comment); later ones get 410.",
     ),
     Setting(
         "ADMIN_SESSION_HOURS",

@@ -5,13 +5,16 @@ from peewee import fn
 
 from . import locales, outbox, retention, webhooks
 from .assets import script_tag_for, served_script
-from .auth import login_required
+from .auth import admin_pages, login_required
 from .models import FORMATS, RULES, ApiToken, Delivery, Site, SiteSettingError, Webhook, utcnow
+from .payloads import LARGEST_INTEGER
 from .rollups import ScoreCount
 from .scales import SCALES
 
-bp = Blueprint("sites", __name__, url_prefix="/admin/sites")
+bp = admin_pages(Blueprint("sites", __name__, url_prefix="/admin/sites"))
 
+# A row id in a URL, no larger than the database can hold (a larger one is not found).
+ROW_ID = f"int(max={LARGEST_INTEGER})"
 NUMBER_FIELDS = ("cooldown_days", "sample_percent", "auto_delay_seconds", "auto_scroll_percent", "retention_days")
 
 
@@ -132,7 +135,7 @@ def issue_token(key):
     return redirect(url_for("sites.edit", key=key, _anchor="api-tokens"))
 
 
-@bp.post("/<key>/tokens/<int:token_id>/revoke")
+@bp.post(f"/<key>/tokens/<{ROW_ID}:token_id>/revoke")
 @login_required
 def revoke_token(key, token_id):
     """Revoke a read API token at once."""
@@ -148,7 +151,7 @@ def webhook_of(key, webhook_id):
     return webhook or abort(404)
 
 
-@bp.post("/<key>/webhooks/<int:webhook_id>/test")
+@bp.post(f"/<key>/webhooks/<{ROW_ID}:webhook_id>/test")
 @login_required
 def test_webhook(key, webhook_id):
     """Queue a test alert to a target."""
@@ -158,7 +161,7 @@ def test_webhook(key, webhook_id):
     return redirect(url_for("sites.edit", key=key, _anchor="deliveries"))
 
 
-@bp.post("/<key>/webhooks/<int:webhook_id>/active")
+@bp.post(f"/<key>/webhooks/<{ROW_ID}:webhook_id>/active")
 @login_required
 def toggle_webhook(key, webhook_id):
     """Pause or resume a target."""
@@ -169,7 +172,7 @@ def toggle_webhook(key, webhook_id):
     return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
 
 
-@bp.post("/<key>/webhooks/<int:webhook_id>/delete")
+@bp.post(f"/<key>/webhooks/<{ROW_ID}:webhook_id>/delete")
 @login_required
 def delete_webhook(key, webhook_id):
     """Remove a target and its delivery history."""

@@ -49,7 +49,10 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
 def check_target(url, allowed_networks=()):
     """Refuse anything but http(s) URLs whose host resolves only to public addresses,
     unless the server's ALERT_ALLOWED_NETWORKS lets a private one through."""
-    parts = urlsplit(str(url).strip())
+    url = str(url).strip()
+    if len(url) > Webhook.url.max_length:
+        raise WebhookError(f"url: at most {Webhook.url.max_length} characters")
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookError("url: use an http:// or https:// URL")
     try:

@@ -4,8 +4,9 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from widget_server.models import AdminUser, Answer, Site
+from widget_server.models import AdminUser, Site
 
+from ..helpers import store
 from .conftest import ARTIFACTS
 
 
@@ -25,7 +26,7 @@ def seeded_site(live_server):
         for ref, touchpoint, scores in plan:
             for day, score in enumerate(scores):
                 number += 1
-                Answer.record(site, {
+                store(site, {
                     "key": f"admin-browser-{number:06d}", "touchpoint": touchpoint, "scale": "agreement7",
                     "score": score, "ref": ref, "created_at": today - datetime.timedelta(days=day),
                     "reasons": ["not-found", "unclear"] if score <= 3 else [],

@@ -1,0 +1,123 @@
+"""What the widget writes, from the request to the database and back: an answer the
+moment a customer picks a score, its one optional follow-up, and the prompts seen.
+
+Each view is the same short list of steps: read the JSON body (each key once), find the
+site and check that the page may use it (then count its allowance), check every field,
+then store the row, its counts and its alerts in one transaction, all or none. The
+answering browser makes a secret and sends it with the answer; only its hash is kept, and
+only that secret opens the answer's follow-up, so an answer's id (which alerts, exports
+and the read API show) reveals nothing and opens nothing.
+"""
+import datetime
+
+import peewee
+from flask import Blueprint, current_app, jsonify, request
+
+from . import outbox, rollups
+from .db import CachedInsert, transaction
+from .errors import json_errors
+from .limits import limit_public
+from .models import Answer, Delivery, Impression, utcnow
+from .origins import site_for
+from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, KEY, SITE, PayloadError, answer_fields, clean, read_json_object
+
+bp = json_errors(limit_public(Blueprint("ingest", __name__, url_prefix="/api/v1")))
+
+INSERT_ANSWER = CachedInsert(Answer)
+INSERT_IMPRESSION = CachedInsert(Impression)
+
+
+@bp.post("/answers")
+def create_answer():
+    """Store an answer the moment the customer picks a score; a retry returns the first."""
+    data = read_json_object(request)
+    site = site_for(site_key_of(data), writing=True)
+    answer = Answer.from_fields(site, answer_fields(data))
+    stored, created = store_answer(answer)
+    # The same id sent by anyone but the browser that gave it, or with another score, is
+    # refused the same way whatever it claims: the refusal reveals nothing about the answer.
+    if not created and not stored.is_retry_of(answer):
+        raise PayloadError("id", "was already used for another answer", 409)
+    return jsonify({"id": stored.key, "class": stored.effort_class}), 201 if created else 200
+
+
+@bp.post("/answers/<answer_id>/follow-up")
+def add_follow_up(answer_id):
+    """Attach the optional reasons and comment to an answer, for its own browser only, once."""
+    data = read_json_object(request)
+    site = site_for(site_key_of(data), writing=True)
+    fields = clean(data, FOLLOW_UP_CHECKS, required=("site",))
+    answer = Answer.get_or_none(Answer.site == site, Answer.key == answer_id) if KEY.match(answer_id) else None
+    # No such answer and someone else's look alike, so neither tells whether an id exists.
+    if answer is None or not answer.opened_by(fields.get("secret"), fields.get("token"),
+                                              current_app.config["SECRET_KEY"]):
+        raise PayloadError("secret", "does not open an answer with this id", 403)
+    hours = current_app.config["FOLLOW_UP_HOURS"]
+    if utcnow() > answer.created_at + datetime.timedelta(hours=hours):
+        raise PayloadError("id", f"takes no more follow-ups: they close {hours} hours after the answer", 410)
+    reasons, comment = fields.get("reasons", []), fields.get("comment", "")
+    # One follow-up per answer; the same one sent again is a retry.
+    if answer.updated_at is not None:
+        if (answer.reasons, answer.comment) != (reasons, comment):
+            raise PayloadError("comment", "this answer already has its follow-up", 409)
+    else:
+        store_follow_up(answer, reasons, comment)
+    return jsonify({"id": answer.key, "class": answer.effort_class})
+
+
+@bp.post("/impressions")
+def record_impression():
+    """Count a prompt a visitor saw, so the summary can show response rates."""
+    data = read_json_object(request)
+    site = site_for(site_key_of(data), writing=True)
+    fields = clean(data, IMPRESSION_CHECKS, required=("site", "touchpoint"))
+    del fields["site"]
+    store_impression(Impression(site=site, **fields))
+    return "", 204
+
+
+def site_key_of(data):
+    """Return the body's site key, checked first so the origin is verified before the rest."""
+    if data.get("site") is None:
+        raise PayloadError("site", "is required")
+    return SITE("site", data["site"])
+
+
+def store_answer(answer):
+    """Store a new answer with its counts and the alerts it raises, all or none; return
+    (the stored answer, whether it is new): an id seen before returns the first one."""
+    try:
+        with transaction():
+            answer.id = INSERT_ANSWER.run(answer.__data__)
+            rollups.count_answer(answer)
+            alerts = Delivery.enqueue_for(answer)
+    except peewee.IntegrityError:
+        # Stored before (a retry, or two deliveries racing): the first one's row stands.
+        first = Answer.get_or_none(Answer.site == answer.site_id, Answer.key == answer.key)
+        if first is None:
+            raise
+        return first, False
+    # Waking the alert worker costs a query; most answers raise no alert.
+    if alerts:
+        outbox.wake()
+    return answer, True
+
+
+def store_follow_up(answer, reasons, comment):
+    """Give an answer its reasons and comment, keeping the reason counts in step, with the
+    alerts that now apply (a comment can make it meet a rule it did not meet)."""
+    with transaction():
+        rollups.count_reasons(answer, answer.reasons, -1)
+        rollups.count_reasons(answer, reasons, +1)
+        answer.reasons, answer.comment, answer.updated_at = reasons, comment, utcnow()
+        answer.save()
+        alerts = Delivery.enqueue_for(answer)
+    if alerts:
+        outbox.wake()
+
+
+def store_impression(impression):
+    """Store a prompt seen, with its count."""
+    with transaction():
+        impression.id = INSERT_IMPRESSION.run(impression.__data__)
+        rollups.count_impression(impression)

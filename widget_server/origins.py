@@ -1,0 +1,33 @@
+"""Which site a request from a page is for, and whether that page may use it.
+
+Writes are CORS "simple requests" (a JSON body sent as text/plain, no custom headers), so
+an answer costs one round trip and no preflight. Since a simple request skips the
+preflight, every request checks the Origin header against the site's allow list itself,
+before the site's allowance is counted: a page the site does not allow cannot spend it.
+"""
+from flask import request
+
+from .limits import charge_site
+from .models import cached_site
+from .payloads import PayloadError
+
+
+def site_for(key, *, writing, scope="public"):
+    """Return the site a request is for, refusing unknown keys and origins not allowed,
+    then counting the request against the site's allowance (in `scope`)."""
+    site = cached_site(key)
+    # Unknown key: nothing to store against.
+    if site is None:
+        raise PayloadError("site", "unknown site key; create a site with `widget-server site add`", 404)
+    origin = request.headers.get("Origin")
+    # Browsers always send Origin on these writes; a page not on the list may not write.
+    # Reads answer anyone but pages of other origins (same-origin GETs carry no Origin).
+    if (writing or origin is not None) and not site.allows_origin(origin):
+        raise PayloadError(
+            "Origin",
+            f"{origin or 'a request without an Origin'} may not use site {site.key}; "
+            f"allow it with `widget-server site set {site.key} --add-origin ORIGIN`",
+            403,
+        )
+    charge_site(scope, site.key)
+    return site
