@@ -11,8 +11,9 @@ deployment recipe) against:
 - a second reference: the same endpoint that also stores each answer as one row (one fixed
   INSERT and a commit, SQLite in WAL mode), the least any endpoint that keeps answers does;
 - the real app on a new SQLite file (every answer stored, counted and checked);
-- with --postgresql, the real app on a new database made on that server (dropped after);
-  point it at bench/latency_proxy.py to measure a server on another machine.
+- with --postgresql, the storing endpoint and then the real app, each on a new database
+  made on that server (dropped after), the app compared with the storing endpoint on the
+  same server; point it at bench/latency_proxy.py to measure a server on another machine.
 
 wrk POSTs answers as the widget does (text/plain JSON, each with a new id; bench/ingest.lua)
 over --connections connections. With --nginx (Debian's `nginx`), every server, the baseline
@@ -26,7 +27,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -40,7 +40,7 @@ from widget_server import create_app  # noqa: E402
 from widget_server.db import flask_db  # noqa: E402
 from widget_server.models import Answer, Site  # noqa: E402
 from bench.bare_app import create_storing_table  # noqa: E402
-from tests.databases import database_made_on  # noqa: E402
+from tests.databases import database_made_on, rows  # noqa: E402
 from tests.live import free_port, wait_for_port  # noqa: E402
 
 ORIGIN = "https://help.example.com"
@@ -169,19 +169,18 @@ def stored(database_url, instance):
     return count, count - distinct
 
 
-def run_storing_baseline(folder, options):
-    """The bare endpoint that also commits each answer as one row, on a new SQLite file."""
-    path = f"{folder}/bare-storing.sqlite3"
-    create_storing_table(path)
-    figures = measure("bench.bare_app:create_storing_app()", dict(os.environ, BENCH_SQLITE=path), "bare", options)
-    with sqlite3.connect(path) as connection:
-        count = connection.execute("SELECT COUNT(*) FROM answer").fetchone()[0]
-    connection.close()
+def run_storing_baseline(options, sqlite_path=None, postgresql_url=None):
+    """The bare endpoint that also commits each answer as one row, on a new SQLite file or
+    in a new PostgreSQL database."""
+    create_storing_table(sqlite_path, postgresql_url)
+    env = dict(os.environ, BENCH_SQLITE=sqlite_path or "", BENCH_POSTGRESQL=postgresql_url or "")
+    figures = measure("bench.bare_app:create_storing_app()", env, "bare", options)
+    count = rows(postgresql_url or f"sqlite:///{sqlite_path}", "SELECT COUNT(*) AS n FROM answer")[0]["n"]
     figures["note"] = f"{count:,} stored"
     return figures
 
 
-def run_app(label, database_url, baseline, options, results):
+def run_app(label, database_url, baseline, storing, options, results):
     instance = tempfile.mkdtemp(prefix="ces-bench-")
     site_key = prepare(database_url, instance)
     figures = measure("widget_server:create_app()", app_env(database_url, instance), site_key, options)
@@ -191,7 +190,7 @@ def run_app(label, database_url, baseline, options, results):
     none_lost = count >= figures["requests"] - figures["errors"]
     figures["note"] = (f"{count:,} stored, {duplicates} twice"
                        + ("" if none_lost else " — FEWER THAN ACKNOWLEDGED"))
-    results.append((label, figures, baseline))
+    results.append((label, figures, baseline, storing))
 
 
 def main():
@@ -208,27 +207,32 @@ def main():
         raise SystemExit("nginx is missing: apt-get install -y nginx")
 
     baseline = measure("bench.bare_app:create_app()", dict(os.environ), "bare", options)
-    results = [("bare Flask endpoint (parse JSON, 204)", baseline, None)]
+    results = [("bare Flask endpoint (parse JSON, 204)", baseline, None, None)]
     with tempfile.TemporaryDirectory(prefix="ces-bench-") as folder:
-        storing = run_storing_baseline(folder, options)
-        results.append(("bare endpoint + one committed row", storing, baseline))
-        run_app("app on SQLite", f"sqlite:///{folder}/ingest.sqlite3", baseline, options, results)
+        storing = run_storing_baseline(options, sqlite_path=f"{folder}/bare-storing.sqlite3")
+        results.append(("bare endpoint + one committed row", storing, baseline, None))
+        run_app("app on SQLite", f"sqlite:///{folder}/ingest.sqlite3", baseline, storing, options, results)
     if options.postgresql:
-        # A database of its own on that server, dropped afterwards.
-        name = f"ces_bench_{os.getpid()}"
-        with database_made_on(options.postgresql, name, urlsplit(options.postgresql).query) as url:
-            run_app("app on PostgreSQL", url, baseline, options, results)
+        # Databases of their own on that server, dropped afterwards; the app is compared with
+        # the storing endpoint on the same server.
+        query = urlsplit(options.postgresql).query
+        with database_made_on(options.postgresql, f"ces_bench_bare_{os.getpid()}", query) as url:
+            storing = run_storing_baseline(options, postgresql_url=url)
+            results.append(("  … storing on PostgreSQL", storing, baseline, None))
+        with database_made_on(options.postgresql, f"ces_bench_{os.getpid()}", query) as url:
+            run_app("app on PostgreSQL", url, baseline, storing, options, results)
 
     print(f"ingest: gunicorn -w {options.workers} (sync){' behind nginx' if options.nginx else ''}, "
           f"wrk {options.connections} connections, {options.seconds} s each, same run")
-    for label, figures, against in results:
+    for label, figures, against, stores in results:
         line = (f"{label:40} {figures['requests_per_second']:8.0f} answers/s  p50 {figures['p50_ms']:6.1f} ms  "
                 f"p99 {figures['p99_ms']:6.1f} ms  errors {figures['errors']}")
         if against:
             line += (f"  = {figures['requests_per_second'] / against['requests_per_second']:.2f}x throughput, "
                      f"{figures['p99_ms'] / against['p99_ms']:.2f}x p99")
-            if figures is not storing:
-                line += f" ({figures['requests_per_second'] / storing['requests_per_second']:.2f}x the storing endpoint's)"
+            if stores:
+                line += (f" ({figures['requests_per_second'] / stores['requests_per_second']:.2f}x the storing "
+                         "endpoint's on the same database)")
             line += f"; {figures['note']}"
         print(line)
 
