@@ -5,7 +5,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -92,13 +91,14 @@ def test_a_database_counted_before_the_site_wide_counts_and_totals_is_counted_ag
     flask_db.database.close()
 
 
-# Started as a server worker starts: import, then create the app. Each waits for the same
-# moment before creating it, so the four really start together.
+# Started as a server worker starts: import, then create the app. Each says it is ready and
+# waits for the word to go, so the four create their apps at the same moment.
 START_TOGETHER = """
-import os, sys, time
+import sys
 from widget_server import create_app
 from widget_server.migrations import current_version
-time.sleep(max(0.0, float(os.environ["START_AT"]) - time.time()))
+print("ready", flush=True)
+sys.stdin.readline()
 app = create_app()
 with app.app_context():
     print(current_version())
@@ -107,10 +107,14 @@ with app.app_context():
 
 def start_together(database_url, instance, processes=4):
     """Start `processes` apps on one database at the same moment; return their outputs."""
-    env = dict(os.environ, DATABASE_URL=database_url, INSTANCE_PATH=str(instance), SECRET_KEY="x", ALERT_WORKER="0",
-               START_AT=str(time.time() + 1.5))
-    started = [subprocess.Popen([sys.executable, "-c", START_TOGETHER], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True) for _ in range(processes)]
+    env = dict(os.environ, DATABASE_URL=database_url, INSTANCE_PATH=str(instance), SECRET_KEY="x", ALERT_WORKER="0")
+    started = [subprocess.Popen([sys.executable, "-c", START_TOGETHER], env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(processes)]
+    for process in started:
+        assert process.stdout.readline().strip() == "ready"
+    for process in started:
+        process.stdin.write("go\n")
+        process.stdin.flush()
     return [(process.wait(timeout=60), process.stdout.read()) for process in started]
 
 

@@ -170,7 +170,7 @@ class CachedInsert:
 
 class FixedSelect:
     """A SELECT whose SQL Peewee writes once per kind of database and then runs with new
-    values, for the queries every answer makes (see FixedInsert). `build` makes the query
+    values, for the queries every answer makes (see CachedInsert). `build` makes the query
     from its values, which must be its only parameters, in the same order."""
 
     def __init__(self, build):
