@@ -34,6 +34,7 @@ PUBLIC = {
     "preview.answer": "the admin preview's writes, never stored",
     "preview.follow_up": "the admin preview's writes, never stored",
     "preview.impression": "the admin preview's writes, never stored",
+    "preview.not_found": "any other preview API path: a 404 in JSON",
 }
 
 

@@ -138,6 +138,21 @@ def test_a_comment_rule_fires_once_when_the_follow_up_brings_the_comment(app, cl
     assert json.loads(receiver.received[0][2])["answer"]["comment"] == "Great article"
 
 
+def test_slack_text_shows_customers_words_as_words(app, client, site, receiver):
+    """A stranger's comment must not ping the channel, disguise a link or leave the quote."""
+    webhooks.create_webhook(site, receiver.url, "difficult", format="slack", allowed_networks=LOOPBACK)
+    answer(client, site, 1, customer="<!here>", ref="<https://evil.example|kb-7>",
+           comment="<!channel> Urgent\n*<https://evil.example/login|Log in again>* & more")
+
+    outbox.deliver_due(app.config)
+
+    text = json.loads(receiver.received[0][2])["text"]
+    assert "<!here>" not in text and "<!channel>" not in text and "<https://evil.example" not in text
+    assert "&lt;!channel&gt; Urgent" in text and "&amp; more" in text
+    assert "\n> *&lt;https://evil.example/login|Log in again&gt;*" in text  # every line of the comment quoted
+    assert text.endswith("|Open in the admin>")
+
+
 def test_slack_format_posts_text(app, client, site, receiver):
     webhooks.create_webhook(site, receiver.url, "difficult", format="slack", allowed_networks=LOOPBACK)
     answer(client, site, 1, customer="c-1", comment="No luck")

@@ -130,3 +130,9 @@ def test_ten_languages_ship_with_arabic_among_them():
     assert len(locales.STRINGS) >= 10
     assert {"ar", "pt", "it", "pl", "ja"} <= set(locales.STRINGS)
     assert [language for language in locales.STRINGS if locales.direction(language) == "rtl"] == ["ar"]
+
+
+def test_config_varies_by_origin_for_shared_caches(client, site):
+    """A cache must not hand a copy made for one page (or for none) to another origin."""
+    for origin in (ORIGIN, None):
+        assert "Origin" in config(client, site, origin=origin).headers["Vary"]

@@ -144,3 +144,30 @@ def test_every_request_still_counts_against_its_client(client, site):
                             origin="https://evil.example").status_code for number in range(4)]
 
     assert statuses == [403, 403, 403, 429]
+
+
+def test_requests_without_an_origin_do_not_spend_the_sites_allowance(client, site):
+    """Images and scripts of any page send GETs without an Origin: answered, but counted
+    against their client only."""
+    strangers = [client.get(f"/api/v1/sites/{site.key}/config?lang=x{number}",
+                            environ_base={"REMOTE_ADDR": f"192.0.2.{number}"}).status_code for number in range(10)]
+
+    visitors = [config_from(client, site, f"198.51.100.{number}").status_code for number in range(5)]
+
+    assert strangers == [200] * 10
+    assert visitors == [200] * 5
+
+
+def test_the_read_api_counts_every_request_against_its_client(client, site):
+    statuses = [client.get(f"/api/v1/sites/{site.key}/answers", headers={"Authorization": "Bearer wrong"},
+                           environ_base={"REMOTE_ADDR": "192.0.2.77"}).status_code for _ in range(4)]
+
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_the_preview_counts_only_sites_that_exist(client, site):
+    statuses = [client.get(f"/preview/nosuchsite/api/v1/sites/nosuchsite/config",
+                           environ_base={"REMOTE_ADDR": f"192.0.2.{number}"}).status_code for number in range(7)]
+    assert statuses == [404] * 7
+    assert client.get(f"/preview/{site.key}/api/v1/sites/{site.key}/config",
+                      environ_base={"REMOTE_ADDR": "192.0.2.99"}).status_code == 200

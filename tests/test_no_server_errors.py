@@ -132,3 +132,52 @@ def test_an_oversized_preview_answer_is_refused_as_json_like_the_real_one(client
 
     assert (preview.status_code, real.status_code) == (413, 413)
     assert preview.is_json and preview.json == real.json
+
+
+def test_a_number_too_large_for_a_float_in_meta_is_refused_by_name(client, site):
+    body = {"site": site.key, "id": "m" * 20, "touchpoint": "kb-article", "scale": "ease5", "score": 4,
+            "meta": {"visits": 10**400}}
+
+    response = client.post("/api/v1/answers", data=json.dumps(body), content_type="text/plain",
+                           headers={"Origin": ORIGIN})
+
+    assert (response.status_code, response.json["field"]) == (400, "meta.visits")
+    assert Answer.select().count() == 0
+
+
+def test_a_page_url_that_grows_when_lower_cased_is_still_held_to_its_length(client, site):
+    """"İ" lower-cases to two characters: checked before, such a host outgrew its column."""
+    response = post_answer(client, site, "https://" + "İ" * 1000 + "/")
+
+    assert (response.status_code, response.json["field"]) == (400, "page")
+    assert Answer.select().count() == 0
+
+
+def test_a_webhook_url_that_cannot_be_parsed_is_refused_by_name(client, admin, site):
+    login(client)
+    path = f"/admin/sites/{site.key}"
+
+    response = client.post(f"{path}/webhooks", data={"url": "http://[::1", "rule": "difficult",
+                                                     "csrf_token": csrf_token(client, path)})
+
+    assert response.status_code == 400 and "url:" in response.text
+    assert Webhook.select().count() == 0
+
+
+def test_a_site_cannot_be_saved_without_a_name(runner, site):
+    """A blank name is refused; and the check is on the name being saved, so a site that an
+    earlier release left without one can still be given one."""
+    blank = runner.invoke(args=["site", "set", site.key, "--name", "   "])
+    Site.update(name="").where(Site.id == site.id).execute()
+    renamed = runner.invoke(args=["site", "set", site.key, "--name", "Help centre, renamed"])
+
+    assert blank.exit_code != 0 and "name:" in blank.output
+    assert renamed.exit_code == 0, renamed.output
+    assert Site.get().name == "Help centre, renamed"
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/preview/KEY/api/v1/nope"), ("GET", "/api/v1/nope")])
+def test_unknown_api_paths_answer_json(client, site, method, path):
+    response = client.open(path.replace("KEY", site.key), method=method)
+
+    assert response.status_code == 404 and response.is_json

@@ -19,6 +19,8 @@ def widget_config(key):
     response = jsonify(config_document(site, visitor_language(site, request.args.get("lang", ""))))
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["CONFIG_MAX_AGE"]
+    # Answered differently per Origin (or none): a shared cache must keep them apart.
+    response.vary.add("Origin")
     return response
 
 

@@ -47,10 +47,10 @@ def add_follow_up(answer_id):
     data = read_json_object(request)
     site = site_for(site_key_of(data), writing=True)
     fields = clean(data, FOLLOW_UP_CHECKS, required=("site",))
-    answer = Answer.get_or_none(Answer.site == site, Answer.key == answer_id) if KEY.match(answer_id) else None
+    answer = Answer.opened_by(site, answer_id, fields.get("secret"), fields.get("token"),
+                              current_app.config["SECRET_KEY"]) if KEY.match(answer_id) else None
     # No such answer and someone else's look alike, so neither tells whether an id exists.
-    if answer is None or not answer.opened_by(fields.get("secret"), fields.get("token"),
-                                              current_app.config["SECRET_KEY"]):
+    if answer is None:
         raise PayloadError("secret", "does not open an answer with this id", 403)
     hours = current_app.config["FOLLOW_UP_HOURS"]
     if utcnow() > answer.created_at + datetime.timedelta(hours=hours):

@@ -54,8 +54,6 @@ class Site(flask_db.Model):
 
     def change(self, *, origins=None, add_origins=(), remove_origins=(), **settings):
         """Apply settings, checking each; raises SiteSettingError naming the bad one."""
-        if not self.name:
-            raise SiteSettingError("name: give the site a name")
         if origins is not None:
             self.origins = []
         for origin in list(origins or ()) + list(add_origins):
@@ -72,6 +70,9 @@ class Site(flask_db.Model):
             if check is None:
                 raise SiteSettingError(f"{name}: not a site setting")
             setattr(self, name, check(value))
+        # Checked last, after a new name is in: a site left without one can still be named.
+        if not self.name:
+            raise SiteSettingError("name: give the site a name")
 
     def save(self, *args, **kwargs):
         saved = super().save(*args, **kwargs)
@@ -242,12 +243,16 @@ class Answer(flask_db.Model):
         return (bool(self.secret_hash) and hmac.compare_digest(self.secret_hash, other.secret_hash)
                 and (self.touchpoint, self.scale, self.score) == (other.touchpoint, other.scale, other.score))
 
-    def opened_by(self, secret, token, secret_key):
-        """Whether a follow-up's secret is this answer's (or, for an answer given before
-        secrets, whether its token is)."""
-        if self.secret_hash:
-            return secret is not None and hmac.compare_digest(self.secret_hash, hash_secret(secret))
-        return token is not None and self.token_matches(token, secret_key)
+    @classmethod
+    def opened_by(cls, site, key, secret=None, token=None, secret_key=""):
+        """The answer of this site and id that this follow-up's secret opens (or, for an
+        answer given before secrets, its token), or None. The secret is part of the query:
+        an unknown id and a wrong secret take the same way, in the same time."""
+        answers = cls.select().where(cls.site == site, cls.key == key)
+        if secret is not None:
+            return answers.where(cls.secret_hash == hash_secret(secret)).first()
+        answer = answers.where(cls.secret_hash == "").first() if token is not None else None
+        return answer if answer is not None and answer.token_matches(token, secret_key) else None
 
     def follow_up_token(self, secret_key):
         """The token release 0.1's widget was given for an answer, to add its follow-up."""

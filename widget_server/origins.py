@@ -14,7 +14,7 @@ from .payloads import PayloadError
 
 def site_for(key, *, writing, scope="public"):
     """Return the site a request is for, refusing unknown keys and origins not allowed,
-    then counting the request against the site's allowance (in `scope`)."""
+    then counting a request from an allowed page against the site's allowance (in `scope`)."""
     site = cached_site(key)
     # Unknown key: nothing to store against.
     if site is None:
@@ -29,5 +29,8 @@ def site_for(key, *, writing, scope="public"):
             f"allow it with `widget-server site set {site.key} --add-origin ORIGIN`",
             403,
         )
-    charge_site(scope, site.key)
+    # A request with no Origin (a same-origin page, or any page's images and scripts) is
+    # answered, but only an allowed page's counts against the site's allowance.
+    if origin is not None:
+        charge_site(scope, site.key)
     return site

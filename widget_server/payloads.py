@@ -144,7 +144,9 @@ def page_url(field, value):
     if port == 0:
         raise PayloadError(field, "has a port that is not a number from 1 to 65535")
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    return urlunsplit((parts.scheme, host if port is None else f"{host}:{port}", parts.path, "", ""))
+    kept = urlunsplit((parts.scheme, host if port is None else f"{host}:{port}", parts.path, "", ""))
+    # Lower-casing the host can lengthen it ("İ" becomes two characters): checked again.
+    return text(2000)(field, kept)
 
 
 def scale_name(field, value):
@@ -183,7 +185,9 @@ def meta(field, value):
             cleaned[key] = text(200)(f"{field}.{key}", item)
         elif isinstance(item, bool) or item is None:
             cleaned[key] = item
-        elif isinstance(item, (int, float)) and math.isfinite(item) and abs(item) < 1e15:
+        # (A whole number is compared as itself: one beyond a float's range cannot be made one.)
+        elif isinstance(item, int) and abs(item) < 10**15 or isinstance(item, float) and math.isfinite(item) \
+                and abs(item) < 1e15:
             cleaned[key] = item
         else:
             raise PayloadError(f"{field}.{key}", "must be a short string, a number, true, false or null")

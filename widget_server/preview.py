@@ -1,11 +1,12 @@
 """The API the admin's prompt preview talks to: the site's real configuration, never
 cached, and writes that are checked like real ones but never stored."""
 from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import NotFound
 
 from .api import config_document, visitor_language
 from .errors import json_errors
 from .limits import charge_site, limit_public
-from .models import Site
+from .models import Site, cached_site
 from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, PayloadError, answer_fields, clean, read_json_object
 from .scales import SCALES
 
@@ -14,8 +15,17 @@ bp = json_errors(limit_public(Blueprint("preview", __name__, url_prefix="/previe
 
 @bp.before_request
 def count_against_the_site():
-    """The site is the one in the URL (the admin's own preview page asks): count it there."""
+    """The site is the one in the URL (the admin's own preview page asks): an unknown one
+    is refused, a known one counted."""
+    if cached_site(request.view_args["key"]) is None:
+        raise PayloadError("site", "unknown site key", 404)
     charge_site("preview", request.view_args["key"])
+
+
+@bp.route("/<path:anything>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))
+def not_found(key, anything):
+    """Any other path under the preview's API is not found, said in JSON."""
+    raise NotFound(f"no preview endpoint {anything[:100]}")
 
 
 @bp.get("/sites/<site_key>/config")

@@ -13,10 +13,11 @@ from . import locales, reports
 from .admin import EARLIEST, EFFORT_CLASSES, LATEST, narrowed_answers
 from .errors import json_errors
 from .export import record
+from .limits import limit_public
 from .models import Answer, ApiToken, Site, utcnow
 from .payloads import LARGEST_INTEGER, PayloadError, whole_number_argument
 
-bp = json_errors(Blueprint("read_api", __name__, url_prefix="/api/v1/sites/<key>"))
+bp = json_errors(limit_public(Blueprint("read_api", __name__, url_prefix="/api/v1/sites/<key>"), scope="read"))
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 

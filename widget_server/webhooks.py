@@ -52,8 +52,11 @@ def check_target(url, allowed_networks=()):
     url = str(url).strip()
     if len(url) > Webhook.url.max_length:
         raise WebhookError(f"url: at most {Webhook.url.max_length} characters")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookError("url: use an http:// or https:// URL")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -101,14 +104,22 @@ def payload(delivery, answer, site, public_url):
     }
 
 
+def slack_escaped(text):
+    """Text Slack shows as itself: &, < and > are its markup (mentions like <!channel>,
+    links like <https://…|label>), which a customer's words must not reach."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def slack_text(answer, site, admin_url):
+    name = slack_escaped(site.name)
     if answer is None:
-        return f"Test alert from the CES widget for {site.name}. <{admin_url}|Open the site>"
+        return f"Test alert from the CES widget for {name}. <{admin_url}|Open the site>"
     where = " · ".join(part for part in (answer.touchpoint, answer.ref, answer.agent and f"agent {answer.agent}",
                                          answer.customer and f"customer {answer.customer}") if part)
-    comment = f'\n> {answer.comment}' if answer.comment else ""
-    return (f"{answer.effort_class.capitalize()} answer on {site.name}: {answer.score} on {answer.scale} "
-            f"({where}){comment}\n<{admin_url}|Open in the admin>")
+    # Every line of the comment quoted, so none of it reads as our own text.
+    comment = "".join(f"\n> {line}" for line in slack_escaped(answer.comment).splitlines())
+    return (f"{answer.effort_class.capitalize()} answer on {name}: {answer.score} on {answer.scale} "
+            f"({slack_escaped(where)}){comment}\n<{admin_url}|Open in the admin>")
 
 
 def sign(secret, body, timestamp=None):
