@@ -86,6 +86,8 @@ def test_summary_fits_a_phone(visit, live_server, seeded_site):
     page = guest.page
     log_in(page, live_server)
     expect(page.get_by_role("heading", name="Where is self-service hardest?")).to_be_visible()
+    # Measured once the stylesheet is in: before it, the page is laid out unstyled.
+    page.wait_for_load_state("load")
 
     # Wide tables scroll inside their own box; the page itself does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
