@@ -4,8 +4,11 @@ import re
 
 import pytest
 
+from widget_server import create_app
+from widget_server.db import flask_db
 from widget_server.models import Answer, Site
 
+from . import databases
 from .helpers import store, store_impression
 from .test_admin import login
 
@@ -167,6 +170,38 @@ def test_preview_page_may_be_framed_by_the_admin_only(signed_in, site):
     assert "frame-ancestors 'self'" in preview.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in summary.headers["Content-Security-Policy"]
     assert 'data-ces-touchpoint="chatbot-exit"' in preview.text
+
+
+@pytest.mark.parametrize(("base_url", "headers"), [("http://evil.example", {}),
+                                                  ("http://localhost", {"X-Forwarded-Host": "evil.example"})])
+def test_preview_points_the_widget_at_the_public_url_whatever_host_was_asked(app, client, admin, site, base_url,
+                                                                             headers):
+    """A Host header (or a proxy's forwarded one) must not choose where the preview sends."""
+    app.config["PUBLIC_URL"] = "https://ces.example.com"
+    page = client.get("/admin/login", base_url=base_url)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    client.post("/admin/login", base_url=base_url, data={"username": "olivia", "password": "correct horse battery",
+                                                         "csrf_token": token})
+
+    preview = client.get(f"/admin/sites/{site.key}/preview", base_url=base_url, headers=headers)
+
+    assert preview.status_code == 200
+    assert f'data-ces-api="https://ces.example.com/preview/{site.key}/"' in preview.text
+    assert "evil.example" not in preview.text
+
+
+def test_forwarded_host_is_trusted_only_when_a_setting_says_so(tmp_path):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    def proxy_fix(**settings):
+        app = create_app({"DATABASE_URL": databases.fresh_url(tmp_path), "INSTANCE_PATH": str(tmp_path),
+                          "SECRET_KEY": "x", "ALERT_WORKER": 0, "TRUSTED_PROXIES": 1, **settings})
+        flask_db.database.close()
+        assert isinstance(app.wsgi_app, ProxyFix)
+        return app.wsgi_app
+
+    assert (proxy_fix().x_for, proxy_fix().x_host) == (1, 0)
+    assert proxy_fix(TRUST_FORWARDED_HOST=True).x_host == 1
 
 
 def test_preview_api_checks_answers_but_stores_nothing(client, site):

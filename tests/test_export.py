@@ -3,6 +3,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 
@@ -38,6 +39,19 @@ def test_csv_has_the_documented_columns_and_neutralised_formulas(signed_in, site
     assert first["customer"] == "'@me" and first["class"] == "difficult" and first["reasons"] == '["unclear"]'
     assert first["site"] == site.key
     assert table[1]["comment"] == "'-ok" and json.loads(table[1]["meta"]) == {"plan": "pro"}
+
+
+def test_every_csv_field_is_quoted(signed_in, site):
+    """Spreadsheets set to split on ";" (or ",") keep a customer's text in one cell."""
+    give(site, "a", 2, comment="first; second", ref="kb;1")
+
+    text = signed_in.get(f"/admin/export/answers.csv?site={site.key}").get_data(as_text=True)
+
+    header, row = text.splitlines()[:2]
+    assert header == ",".join(f'"{column}"' for column in COLUMNS)
+    quoted = r'"(?:[^"]|"")*"'
+    assert re.fullmatch(f"{quoted}(?:,{quoted})*", row), row
+    assert '"first; second"' in row and '"kb;1"' in row
 
 
 def test_json_lines_keep_values_as_they_are(signed_in, site):

@@ -75,7 +75,9 @@ def create_app(test_config=None):
         # Behind nginx every visitor's address is nginx's: take the one it passes on, from
         # exactly as many hops as are trusted, so a client cannot forge its own.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Not the host unless asked: a proxy may pass a client's X-Forwarded-Host on.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,
+                                x_host=hops if app.config["TRUST_FORWARDED_HOST"] else 0)
     db.init_app(app)
     csrf.init_app(app)
     limits.init_app(app)

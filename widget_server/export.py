@@ -46,7 +46,8 @@ def rows(query, site_keys):
 
 def csv_lines(query, site_keys):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every field quoted: spreadsheets that split on ";" keep a customer's text in one cell.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for count, row in enumerate(rows(query, site_keys), start=1):
         writer.writerow([inert(row[column]) for column in COLUMNS])

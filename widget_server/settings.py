@@ -102,6 +102,12 @@ SETTINGS = (
         "them. 0: the connection's own address (never trust the header unset).",
     ),
     Setting(
+        "TRUST_FORWARDED_HOST",
+        False,
+        "With TRUSTED_PROXIES set, also take the host name from X-Forwarded-Host. Off: links "
+        "and script tags use PUBLIC_URL, and no header a client can forge chooses a host.",
+    ),
+    Setting(
         "RATELIMIT_STORAGE_URI",
         "",
         "Where rate-limit counters live: empty for this process's memory; redis://HOST:6379 "
@@ -148,7 +154,11 @@ def from_environment(environ=None):
         raw = environ.get(setting.name)
         if raw is None or raw == "":
             continue
-        if isinstance(setting.default, int):
+        if isinstance(setting.default, bool):
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise SystemExit(f"{setting.name}={raw!r} is not yes or no: set it to 1 or 0, or unset it.")
+            found[setting.name] = raw.lower() in ("1", "true", "yes", "on")
+        elif isinstance(setting.default, int):
             try:
                 found[setting.name] = int(raw)
             except ValueError:
