@@ -97,3 +97,15 @@ def test_rollups_rebuild_recounts_from_the_answers(runner, site):
 
     assert result.exit_code == 0 and "Recounted 1 answers." in result.output
     assert rollups.ScoreCount.get().answers == 1
+
+
+def test_admins_are_listed_given_a_new_password_and_removed(runner, admin):
+    listed = runner.invoke(args=["admin", "list"])
+    changed = runner.invoke(args=["admin", "password", "olivia", "--password-stdin"], input="a brand new password\n")
+    removed = runner.invoke(args=["admin", "remove", "olivia"])
+    missing = runner.invoke(args=["admin", "remove", "olivia"])
+
+    assert listed.exit_code == 0 and listed.output.startswith("olivia\tcreated ") and "last login never" in listed.output
+    assert changed.exit_code == 0 and "sessions have ended" in changed.output
+    assert removed.exit_code == 0
+    assert missing.exit_code != 0 and "admin list" in missing.output

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from widget_server import create_app, reports, rollups
+from widget_server import create_app, migrations, reports, rollups
 from widget_server.db import flask_db
-from widget_server.models import AdminUser, Answer, Site
+from widget_server.models import AdminUser, Answer, Site, Webhook
 
 from . import databases
 from .helpers import store
@@ -177,5 +177,32 @@ def test_db_upgrade_says_what_it_did(upgraded, tmp_path):
     with restarted.app_context():
         again = restarted.test_cli_runner().invoke(args=["db", "upgrade"])
 
-    assert first.exit_code == 0 and "from version 0 to 1" in first.output
-    assert again.exit_code == 0 and "version 1, this release's: nothing to do" in again.output
+    assert first.exit_code == 0 and f"from version 0 to {migrations.VERSION}" in first.output
+    assert again.exit_code == 0 and f"version {migrations.VERSION}, this release's: nothing to do" in again.output
+
+
+def test_a_version_1_database_gets_session_versions_and_keeps_its_targets_old_signatures(tmp_path):
+    config = {"DATABASE_URL": databases.fresh_url(tmp_path), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
+              "ALERT_WORKER": 0}
+    app = create_app(config)
+    with app.app_context():
+        site = Site.create_with_key("Version one", ["https://help.example.com"])
+        Webhook.create(site=site, url="https://hooks.example.com/ces", secret="whsec_old-style_secret")
+        admin = AdminUser(username="olivia")
+        admin.set_password("correct horse battery")
+        admin.save()
+        # As version 1 left it.
+        database = flask_db.database
+        database.execute_sql('ALTER TABLE "adminuser" DROP COLUMN "session_version"')
+        for column in ("paused_reason", "grace_seconds", "legacy_signature"):
+            database.execute_sql(f'ALTER TABLE "webhook" DROP COLUMN "{column}"')
+        migrations.SchemaVersion.update(version=1).execute()
+    flask_db.database.close()
+
+    app = create_app(config)
+    with app.app_context():
+        assert app.extensions["schema_upgrade"] == (1, migrations.VERSION)
+        webhook = Webhook.get()
+        assert webhook.legacy_signature and webhook.grace_seconds == 60 and webhook.paused_reason == ""
+        assert AdminUser.get().session_version == 1 and AdminUser.get().check_password("correct horse battery")
+    flask_db.database.close()

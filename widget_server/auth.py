@@ -5,14 +5,19 @@ import functools
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from .errors import admin_errors
-from .limits import check_login_limits
+from .limits import count_login_failure, refuse_login_after_failures
 from .models import AdminUser, utcnow
 
 def load_admin():
     g.admin = None
     admin_id = session.get("admin_id")
     if admin_id:
-        g.admin = AdminUser.get_or_none(AdminUser.id == admin_id)
+        admin = AdminUser.get_or_none(AdminUser.id == admin_id)
+        # A session made before the admin's last logout or password change has ended.
+        if admin is not None and session.get("session_version") == admin.session_version:
+            g.admin = admin
+        else:
+            session.clear()
 
 
 def protect_admin_pages(response):
@@ -54,14 +59,17 @@ def login():
     """Log an admin in with username and password."""
     error = None
     if request.method == "POST":
-        check_login_limits()
-        admin = AdminUser.get_or_none(AdminUser.username == request.form.get("username", ""))
-        if admin is None or not admin.check_password(request.form.get("password", "")):
+        username = request.form.get("username", "")
+        refuse_login_after_failures(username)
+        admin = AdminUser.logging_in(username, request.form.get("password", ""))
+        if admin is None:
+            count_login_failure(username)
             error = "Unknown username or wrong password."
         else:
             session.clear()
             session.permanent = True
             session["admin_id"] = admin.id
+            session["session_version"] = admin.session_version
             admin.last_login_at = utcnow()
             admin.save()
             return redirect(safe_next(request.args.get("next")))
@@ -78,6 +86,9 @@ def safe_next(target):
 
 @bp.post("/logout")
 def logout():
-    """Forget the admin's session."""
+    """End the admin's sessions: this one, and every other made before (other devices, and
+    any copy of the cookie)."""
+    if g.admin is not None:
+        g.admin.end_sessions()
     session.clear()
     return redirect(url_for("auth.login"))

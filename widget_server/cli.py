@@ -206,10 +206,7 @@ def admin():
 @with_appcontext
 def admin_add(username, password_stdin):
     """Create an admin, or set a new password for an existing one."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = read_password(password_stdin)
     with AdminUser._meta.database.connection_context():
         user = AdminUser.get_or_none(AdminUser.username == username) or AdminUser(username=username)
         try:
@@ -218,6 +215,56 @@ def admin_add(username, password_stdin):
             fail(str(error))
         user.save()
     click.echo(f"Admin {username!r} can now log in at {current_app.config['PUBLIC_URL']}/admin")
+
+
+def read_password(password_stdin):
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def admin_or_fail(username):
+    admin = AdminUser.get_or_none(AdminUser.username == username)
+    if admin is None:
+        fail(f"no admin {username!r}; `widget-server admin list` shows them")
+    return admin
+
+
+@admin.command("list")
+@with_appcontext
+def admin_list():
+    """List the admins, with when each was created and last logged in."""
+    with AdminUser._meta.database.connection_context():
+        for admin in AdminUser.select().order_by(AdminUser.username):
+            last = admin.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if admin.last_login_at else "never"
+            click.echo(f"{admin.username}\tcreated {admin.created_at:%Y-%m-%d}\tlast login {last}")
+
+
+@admin.command("password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@with_appcontext
+def admin_password(username, password_stdin):
+    """Give an admin a new password, ending every session they have open."""
+    password = read_password(password_stdin)
+    with AdminUser._meta.database.connection_context():
+        admin = admin_or_fail(username)
+        try:
+            admin.set_password(password)
+        except ValueError as error:
+            fail(str(error))
+        admin.save()
+    click.echo(f"New password for {username!r}; their open sessions have ended.")
+
+
+@admin.command("remove")
+@click.argument("username")
+@with_appcontext
+def admin_remove(username):
+    """Remove an admin; their open sessions end with them."""
+    with AdminUser._meta.database.connection_context():
+        admin_or_fail(username).delete_instance()
+    click.echo(f"Removed admin {username!r}.")
 
 
 @click.group()

@@ -55,10 +55,30 @@ def cap_body_size():
     request.max_content_length = current_app.config["MAX_PAYLOAD_BYTES"]
 
 
-def check_login_limits():
-    """Before a login attempt is checked: per client address, and per account tried."""
-    enforce("login", ("LOGIN_RATE_LIMIT", client_of_request(), "client address"),
-            ("LOGIN_RATE_LIMIT", "account:" + request.form.get("username", "")[:80], "account"))
+def login_failures(username):
+    """The failed-login allowances a login attempt is counted against: its client's, and
+    its client's for this account. Successes count against neither, so a stranger's wrong
+    passwords for an account lock out the stranger, not the account's owner elsewhere."""
+    client = client_of_request()
+    return [("LOGIN_RATE_LIMIT", client, "client address"),
+            ("LOGIN_RATE_LIMIT", f"{client} account:{username[:80]}", "client address and account")]
+
+
+def refuse_login_after_failures(username):
+    """Before a login is checked: 429 once its client used up an allowance of failures."""
+    counter = current_app.extensions["rate_limits"]
+    for setting, key, whose in login_failures(username):
+        limit = parsed_limit(current_app.config[setting])
+        if not counter.test(limit, "login-failures", key):
+            reset_at = counter.get_window_stats(limit, "login-failures", key).reset_time
+            wait = max(1, math.ceil(reset_at - time.time()))
+            raise TooManyRequests(f"{limit} failed logins per {whose} reached; retry in {wait} s", retry_after=wait)
+
+
+def count_login_failure(username):
+    counter = current_app.extensions["rate_limits"]
+    for setting, key, _ in login_failures(username):
+        counter.hit(parsed_limit(current_app.config[setting]), "login-failures", key)
 
 
 def limit_public(blueprint, scope="public"):

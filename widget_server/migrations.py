@@ -6,9 +6,9 @@ beside a SQLite database, an advisory lock on PostgreSQL) it reads the version, 
 schema up to date in one transaction and records the new version, so any number of
 processes starting together upgrade it once; those that waited find nothing left to do.
 
-Version 1 is this release's schema. A database without a version was made by an earlier
-release: it gets the tables and columns added since, and counts it never had.
-Each later change of the schema adds a numbered step to STEPS.
+Version 1 is the schema of the release that brought versions. A database without a
+version was made by an earlier release: it gets that schema's tables and columns and the
+counts it never had. Each later change of the schema adds a numbered step to STEPS.
 """
 import contextlib
 import fcntl
@@ -22,7 +22,7 @@ from . import rollups
 from .db import flask_db
 from .scales import SCALES
 
-VERSION = 1
+VERSION = 2
 # An advisory lock's number, the same for every server of this product on one database.
 ADVISORY_LOCK = zlib.crc32(b"widget-server schema upgrade")
 
@@ -131,5 +131,14 @@ def count_again_for_new_count_tables():
         rollups.rebuild()
 
 
+def sessions_end_and_webhooks_are_standard(database):
+    """Version 2: admins' session versions; alert targets' grace period and paused reason;
+    targets made before are marked to keep their old signature headers."""
+    from .models import ALL_MODELS, Webhook
+
+    add_missing_columns(database, ALL_MODELS)
+    Webhook.update(legacy_signature=True).execute()
+
+
 # The steps after version 1: each brings a database of the version before up to its own.
-STEPS = {}
+STEPS = {2: sessions_end_and_webhooks_are_standard}

@@ -1,5 +1,6 @@
 """Tables: sites, answers, impressions and admin users."""
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
@@ -284,6 +285,9 @@ class Impression(flask_db.Model):
 class AdminUser(flask_db.Model):
     username = peewee.CharField(max_length=80, unique=True)
     password_hash = peewee.CharField(max_length=255)
+    # Every session carries the version it was made in; a logout or a new password moves it
+    # on, which ends every earlier session of this admin, stolen cookies included.
+    session_version = peewee.IntegerField(default=1)
     created_at = peewee.DateTimeField(default=utcnow)
     last_login_at = peewee.DateTimeField(null=True)
 
@@ -291,9 +295,30 @@ class AdminUser(flask_db.Model):
         if len(password) < 10:
             raise ValueError("password: use at least 10 characters")
         self.password_hash = generate_password_hash(password)
+        self.session_version += 1
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    @classmethod
+    def logging_in(cls, username, password):
+        """The admin with this name and password, or None. An unknown name costs the same
+        hash check as a known one, so the time taken tells no name apart."""
+        admin = cls.get_or_none(cls.username == username)
+        if admin is None:
+            check_password_hash(stand_in_password_hash(), password)
+            return None
+        return admin if admin.check_password(password) else None
+
+    def end_sessions(self):
+        """End every session of this admin made so far."""
+        AdminUser.update(session_version=AdminUser.session_version + 1).where(AdminUser.id == self.id).execute()
+
+
+@functools.cache
+def stand_in_password_hash():
+    """A hash made the way real ones are, checked for names that have none."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 class ApiToken(flask_db.Model):
@@ -343,6 +368,13 @@ class Webhook(flask_db.Model):
     touchpoint = peewee.CharField(max_length=40, default="")
     format = peewee.CharField(max_length=8, default="json")
     active = peewee.BooleanField(default=True)
+    # Why it was paused when the server paused it (a receiver that answered 410 Gone).
+    paused_reason = peewee.CharField(max_length=200, default="")
+    # Seconds an alert for a new answer waits for the customer's follow-up before it goes.
+    grace_seconds = peewee.IntegerField(default=60)
+    # Made before Standard Webhooks: its deliveries also carry the old X-CES-* headers, which
+    # its receiver verifies (see webhooks.headers_for).
+    legacy_signature = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utcnow)
 
     def matches(self, answer):

@@ -92,7 +92,8 @@ SETTINGS = (
     Setting(
         "LOGIN_RATE_LIMIT",
         "10 per 15 minutes",
-        "Admin login attempts per client address, and per account, before 429.",
+        "Failed admin logins per client address, and per client address and account, before that "
+        "client gets 429; other clients, the account's owner among them, still log in.",
     ),
     Setting(
         "TRUSTED_PROXIES",

@@ -79,11 +79,13 @@ def edit(key):
     return site_page(site, errors), 400 if errors else 200
 
 
-def site_page(site, errors=(), webhook_errors=(), webhook_form=None):
-    """The site's page: script tag, preview, alerts, API tokens and settings."""
+def site_page(site, errors=(), webhook_errors=(), webhook_form=None, one_time=None):
+    """The site's page: script tag, preview, alerts, API tokens and settings; with
+    one_time=(what, value), a secret just made, shown at its top this once."""
     return render_template(
         "admin/site.html",
         site=site,
+        one_time=one_time,
         errors=list(errors),
         scales=SCALES,
         touchpoints=touchpoints_of(site),
@@ -116,9 +118,9 @@ def add_webhook(key):
             form.get("format", "json"), current_app.config["ALERT_ALLOWED_NETWORKS"])
     except webhooks.WebhookError as error:
         return site_page(site, webhook_errors=[str(error)], webhook_form=form), 400
-    flash(f"Alerts for {webhook.describe()} go to {webhook.url}. Its signing secret, shown only now: "
-          f"{webhook.secret}")
-    return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
+    # The page itself, not a redirect: a secret must not ride in the session cookie.
+    return site_page(site, one_time=(f"The signing secret of the alerts for {webhook.describe()} to {webhook.url}",
+                                     webhook.secret))
 
 
 @bp.post("/<key>/tokens")
@@ -130,9 +132,9 @@ def issue_token(key):
         row, token = ApiToken.issue(site, request.form.get("name", ""))
     except SiteSettingError as error:
         flash(str(error))
-    else:
-        flash(f"API token '{row.name}', shown only now: {token}")
-    return redirect(url_for("sites.edit", key=key, _anchor="api-tokens"))
+        return redirect(url_for("sites.edit", key=key, _anchor="api-tokens"))
+    # The page itself, not a redirect: a token must not ride in the session cookie.
+    return site_page(site, one_time=(f"The read API token '{row.name}'", token))
 
 
 @bp.post(f"/<key>/tokens/<{ROW_ID}:token_id>/revoke")

@@ -3,6 +3,7 @@
 The tables (Webhook, Delivery) are in models.py: an answer that meets a target's rule
 gets a Delivery row in the transaction that stored it, and outbox.py sends it.
 """
+import base64
 import hashlib
 import hmac
 import ipaddress
@@ -24,6 +25,11 @@ class WebhookError(ValueError):
     """A webhook target that cannot be saved or reached; the message says what to change."""
 
 
+def new_secret():
+    """A Standard Webhooks secret: whsec_ and the standard base64 of 24 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
 def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", format="json", allowed_networks=()):
     """Check and store a target; returns it with its freshly generated secret."""
     check_target(url, allowed_networks)
@@ -42,7 +48,7 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
         raise WebhookError("touchpoint: 1-40 of a-z, 0-9 and -, or blank for every touchpoint")
     if format not in FORMATS:
         raise WebhookError(f"format: use one of {', '.join(FORMATS)}")
-    return Webhook.create(site=site, url=url.strip(), secret="whsec_" + secrets.token_urlsafe(32), rule=rule,
+    return Webhook.create(site=site, url=url.strip(), secret=new_secret(), rule=rule,
                           threshold=threshold, touchpoint=touchpoint, format=format)
 
 

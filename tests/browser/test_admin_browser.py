@@ -107,3 +107,24 @@ def test_site_page_preview_keeps_the_scale_on_one_row_on_a_phone(visit, live_ser
     assert len({round(box["y"]) for box in boxes}) == 1
     assert all(box["width"] >= 24 and box["height"] >= 44 for box in boxes)
     page.locator(".previews").screenshot(path=str(ARTIFACTS / "admin-site-preview-phone.png"))
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_new_api_token_is_shown_at_the_top_with_a_copy_button(visit, live_server, seeded_site, width):
+    guest = visit(viewport={"width": width, "height": 740})
+    guest.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = guest.page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
+
+    page.get_by_label("Token name").fill(f"warehouse sync {width}")
+    page.get_by_role("button", name="Create token").click()
+
+    shown = page.get_by_role("alert").filter(has_text="shown only this once")
+    expect(shown).to_be_in_viewport()
+    value = page.locator("#one-time-value").text_content()
+    assert value.startswith("ces_")
+    shown.get_by_role("button", name="Copy").click()
+    expect(shown.get_by_role("status")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == value
+    page.screenshot(path=str(ARTIFACTS / f"admin-token-shown-{width}.png"))
