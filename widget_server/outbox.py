@@ -10,12 +10,13 @@ the same alert id, which receivers use to ignore repeats.
 import datetime
 import http.client
 import logging
+import socket
 import threading
 from urllib.parse import urlsplit
 
 from flask import current_app
 
-from . import retention
+from . import retention, webhooks
 from .db import flask_db
 from .models import Delivery, utcnow
 from .webhooks import ALERT_ID_HEADER, WebhookError, body_bytes, check_target, payload, sign
@@ -59,9 +60,10 @@ def attempt(delivery, config):
                ALERT_ID_HEADER: delivery.alert_id, **sign(webhook.secret, body)}
     status, error = None, ""
     try:
-        # Checked again at every attempt: what a name resolves to can change.
-        check_target(webhook.url, config["ALERT_ALLOWED_NETWORKS"])
-        status = post(webhook.url, body, headers, config["ALERT_TIMEOUT_SECONDS"])
+        # Checked again at every attempt, and sent to the address checked: what a name
+        # resolves to can change, even between two lookups a moment apart.
+        parts, address = check_target(webhook.url, config["ALERT_ALLOWED_NETWORKS"])
+        status = post(parts, address, body, headers, config["ALERT_TIMEOUT_SECONDS"])
         if not 200 <= status < 300:
             error = f"the receiver answered HTTP {status}"
     except (WebhookError, OSError, http.client.HTTPException) as problem:
@@ -82,11 +84,33 @@ def attempt(delivery, config):
     log.info("alert %s to %s: %s", delivery.alert_id, urlsplit(webhook.url).hostname, error or "delivered")
 
 
-def post(url, body, headers, timeout):
-    """POST without following redirects (a redirect could point anywhere); return the status."""
-    parts = urlsplit(url)
-    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+class CheckedConnection(http.client.HTTPConnection):
+    """An HTTP connection to an address checked beforehand; the URL's name is still the
+    Host header."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class CheckedTLSConnection(CheckedConnection):
+    """The same over TLS, the certificate checked against the URL's name (sent as SNI)."""
+
+    default_port = http.client.HTTPS_PORT
+
+    def connect(self):
+        super().connect()
+        self.sock = webhooks.tls_context().wrap_socket(self.sock, server_hostname=self.host)
+
+
+def post(parts, address, body, headers, timeout):
+    """POST to the address checked, without following redirects (a redirect could point
+    anywhere); return the status."""
+    connection_class = CheckedTLSConnection if parts.scheme == "https" else CheckedConnection
+    connection = connection_class(parts.hostname, parts.port, address, timeout)
     try:
         connection.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body, headers)
         response = connection.getresponse()

@@ -10,6 +10,7 @@ import ipaddress
 import json
 import secrets
 import socket
+import ssl
 import time
 from urllib.parse import urlsplit
 
@@ -52,9 +53,29 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
                           threshold=threshold, touchpoint=touchpoint, format=format)
 
 
+# IPv6 addresses that carry an IPv4 address in their last 32 bits: IPv4-compatible,
+# IPv4-translated (RFC 2765), NAT64 (RFC 6052) and local NAT64 (RFC 8215). Mapped and 6to4
+# addresses are read by the ipaddress module itself.
+IPV4_IN_THE_LAST_32_BITS = tuple(ipaddress.ip_network(network) for network in
+                                 ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48"))
+
+
+def embedded_ipv4(ip):
+    """The IPv4 address an IPv6 address stands for, or None."""
+    if ip.version == 4:
+        return None
+    if ip.ipv4_mapped or ip.sixtofour:
+        return ip.ipv4_mapped or ip.sixtofour
+    if any(ip in network for network in IPV4_IN_THE_LAST_32_BITS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def check_target(url, allowed_networks=()):
     """Refuse anything but http(s) URLs whose host resolves only to public addresses,
-    unless the server's ALERT_ALLOWED_NETWORKS lets a private one through."""
+    unless the server's ALERT_ALLOWED_NETWORKS lets a private one through; return
+    (the URL's parts, the address to connect to). Resolved here only: connecting to the
+    name again would resolve it again, to wherever it points by then."""
     url = str(url).strip()
     if len(url) > Webhook.url.max_length:
         raise WebhookError(f"url: at most {Webhook.url.max_length} characters")
@@ -66,20 +87,24 @@ def check_target(url, allowed_networks=()):
         raise WebhookError("url: use an http:// or https:// URL")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
+        addresses = [info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)]
     except (OSError, ValueError) as error:
         raise WebhookError(f"url: {parts.hostname} cannot be resolved ({error})") from None
     allowed = [ipaddress.ip_network(network, strict=False) for network in allowed_networks]
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if any(ip in network for network in allowed):
-            continue
-        if not ip.is_global or ip.is_multicast:
-            raise WebhookError(
-                f"url: {parts.hostname} resolves to {ip}, a private, loopback or link-local address; "
-                "alerts only go to public hosts unless ALERT_ALLOWED_NETWORKS allows it"
-            )
-    return parts
+        for each in filter(None, (ip, embedded_ipv4(ip))):
+            if not any(each in network for network in allowed) and (not each.is_global or each.is_multicast):
+                raise WebhookError(
+                    f"url: {parts.hostname} resolves to {each}, a private, loopback or link-local address; "
+                    "alerts only go to public hosts unless ALERT_ALLOWED_NETWORKS allows it"
+                )
+    return parts, addresses[0]
+
+
+def tls_context():
+    """How deliveries over HTTPS check the receiver: the system's trusted authorities."""
+    return ssl.create_default_context()
 
 
 def enqueue_test(webhook):

@@ -1,0 +1,130 @@
+"""Where alerts may go: public hosts only, unless ALERT_ALLOWED_NETWORKS says otherwise. A
+name is resolved once per attempt, every address it gives is checked (an IPv4 address
+inside an IPv6 one as the IPv4 address), and the connection goes to the address checked:
+a name that resolves elsewhere the second time (DNS rebinding) reaches nothing new."""
+import socket
+import ssl
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from widget_server import outbox, webhooks
+from widget_server.models import Delivery
+
+from .receiver import Receiver
+
+LOOPBACK = ("127.0.0.0/8",)
+real_getaddrinfo = socket.getaddrinfo
+
+
+class Resolver:
+    """Stands in for DNS: each lookup of a name gets the next of its addresses (the last
+    one again once they run out); other names resolve as usual."""
+
+    def __init__(self, monkeypatch, **names):
+        self.names = {name.replace("_", "-") + ".test": list(addresses) for name, addresses in names.items()}
+        self.lookups = []
+        monkeypatch.setattr(socket, "getaddrinfo", self.getaddrinfo)
+
+    def getaddrinfo(self, host, port, *args, **kwargs):
+        if host not in self.names:
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        self.lookups.append(host)
+        answers = self.names[host]
+        address = answers.pop(0) if len(answers) > 1 else answers[0]
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+
+@pytest.fixture
+def receiver():
+    running = Receiver()
+    yield running
+    running.close()
+
+
+def test_a_name_that_rebinds_to_loopback_reaches_nothing(app, site, receiver, monkeypatch):
+    resolver = Resolver(monkeypatch, rebind_example=["93.184.216.34", "93.184.216.34", "127.0.0.1"])
+    port = receiver.url.split(":")[2].split("/")[0]
+    hook = webhooks.create_webhook(site, f"http://rebind-example.test:{port}/hooks/ces", "any")
+    app.config["ALERT_TIMEOUT_SECONDS"] = 1
+    webhooks.enqueue_test(hook)
+
+    outbox.deliver_due(app.config)
+
+    assert receiver.received == []
+    assert Delivery.get().status == "pending" and Delivery.get().last_error
+    # Looked up at the check when the target was made, and once for the attempt.
+    assert resolver.lookups == ["rebind-example.test"] * 2
+
+
+def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(app, site, receiver, monkeypatch):
+    resolver = Resolver(monkeypatch, hooks_example=["127.0.0.1"])
+    port = receiver.url.split(":")[2].split("/")[0]
+    hook = webhooks.create_webhook(site, f"http://hooks-example.test:{port}/hooks/ces", "any",
+                                   allowed_networks=LOOPBACK)
+    app.config["ALERT_ALLOWED_NETWORKS"] = LOOPBACK
+    webhooks.enqueue_test(hook)
+
+    outbox.deliver_due(app.config)
+
+    assert len(receiver.received) == 1
+    assert receiver.received[0][1]["Host"] == f"hooks-example.test:{port}"
+    assert resolver.lookups == ["hooks-example.test"] * 2
+
+
+@pytest.mark.parametrize("host", ["[::127.0.0.1]", "[64:ff9b::7f00:1]", "[64:ff9b::a9fe:a9fe]",
+                                  "[64:ff9b:1::a9fe:a9fe]", "[2002:7f00:1::]", "[::ffff:0:a00:1]",
+                                  "[::ffff:127.0.0.1]", "[::1]", "127.0.0.1", "169.254.169.254", "10.1.2.3"])
+def test_private_addresses_in_any_form_are_refused(site, host):
+    with pytest.raises(webhooks.WebhookError, match="^url: .*private, loopback or link-local"):
+        webhooks.create_webhook(site, f"http://{host}/hook", "any")
+
+
+@pytest.mark.parametrize("host", ["[64:ff9b::808:808]", "[2002:808:808::]", "8.8.8.8"])
+def test_public_addresses_in_those_forms_are_allowed(site, host):
+    assert webhooks.create_webhook(site, f"http://{host}/hook", "any").url == f"http://{host}/hook"
+
+
+@pytest.fixture
+def tls_receiver(tmp_path):
+    """An HTTPS receiver on 127.0.0.1 whose certificate names hooks-tls.test only."""
+    key, certificate = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=hooks-tls.test", "-addext", "subjectAltName=DNS:hooks-tls.test", "-keyout", str(key),
+                    "-out", str(certificate)], check=True, capture_output=True)
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append((dict(self.headers), self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], certificate, received
+    server.shutdown()
+
+
+def test_tls_is_checked_against_the_name_while_connecting_to_the_checked_address(app, site, tls_receiver,
+                                                                                monkeypatch):
+    port, certificate, received = tls_receiver
+    Resolver(monkeypatch, hooks_tls=["127.0.0.1"])
+    monkeypatch.setattr(webhooks, "tls_context", lambda: ssl.create_default_context(cafile=str(certificate)))
+    hook = webhooks.create_webhook(site, f"https://hooks-tls.test:{port}/ces", "any", allowed_networks=LOOPBACK)
+    app.config["ALERT_ALLOWED_NETWORKS"] = LOOPBACK
+    webhooks.enqueue_test(hook)
+
+    outbox.deliver_due(app.config)
+
+    assert Delivery.get().status == "delivered", Delivery.get().last_error
+    assert received[0][0]["Host"] == f"hooks-tls.test:{port}"
