@@ -8,7 +8,7 @@ class Receiver:
 
     def __init__(self, statuses=()):
         self.statuses = list(statuses)
-        self.received = []  # (status answered, headers, body)
+        self.received = []  # (status answered, headers with lower-case names, body)
         self.lock = threading.Lock()
         receiver = self
 
@@ -17,7 +17,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
-                    receiver.received.append((status, dict(self.headers), body))
+                    receiver.received.append((status, {name.lower(): value for name, value in self.headers.items()},
+                                              body))
                 self.send_response(status)
                 self.end_headers()
 

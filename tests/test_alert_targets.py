@@ -71,7 +71,7 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(app, s
     outbox.deliver_due(app.config)
 
     assert len(receiver.received) == 1
-    assert receiver.received[0][1]["Host"] == f"hooks-example.test:{port}"
+    assert receiver.received[0][1]["host"] == f"hooks-example.test:{port}"
     assert resolver.lookups == ["hooks-example.test"] * 2
 
 

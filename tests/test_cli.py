@@ -1,7 +1,7 @@
 """The widget-server command: sites, admins and settings."""
 import json
 
-from widget_server.models import AdminUser, Site
+from widget_server.models import AdminUser, Site, Webhook
 
 from .helpers import store
 
@@ -109,3 +109,27 @@ def test_admins_are_listed_given_a_new_password_and_removed(runner, admin):
     assert changed.exit_code == 0 and "sessions have ended" in changed.output
     assert removed.exit_code == 0
     assert missing.exit_code != 0 and "admin list" in missing.output
+
+
+def test_alert_targets_are_added_listed_tested_and_removed_from_the_command_line(app, runner, site):
+    app.config["ALERT_ALLOWED_NETWORKS"] = ("127.0.0.0/8",)
+    from .receiver import Receiver
+
+    receiver = Receiver()
+    try:
+        added = runner.invoke(args=["alerts", "add", site.key, receiver.url, "--rule", "score_at_most",
+                                    "--threshold", "25", "--format", "slack", "--grace", "30"])
+        hook = Webhook.get()
+        listed = runner.invoke(args=["alerts", "list"])
+        tested = runner.invoke(args=["alerts", "test", str(hook.id)])
+        removed = runner.invoke(args=["alerts", "remove", str(hook.id)])
+        refused = runner.invoke(args=["alerts", "add", site.key, "http://10.0.0.5/hook"])
+    finally:
+        receiver.close()
+
+    assert added.exit_code == 0, added.output
+    assert hook.secret in added.output and (hook.rule, hook.threshold, hook.grace_seconds) == ("score_at_most", 25, 30)
+    assert listed.exit_code == 0 and receiver.url in listed.output and hook.secret not in listed.output
+    assert tested.exit_code == 0 and "delivered" in tested.output and len(receiver.received) == 1
+    assert removed.exit_code == 0 and Webhook.select().count() == 0
+    assert refused.exit_code != 0 and "private" in refused.output

@@ -90,7 +90,8 @@ def store_answer(answer):
         with transaction():
             answer.id = INSERT_ANSWER.run(answer.__data__)
             rollups.count_answer(answer)
-            alerts = Delivery.enqueue_for(answer)
+            # They wait for the customer's follow-up, which says what went wrong.
+            alerts = Delivery.enqueue_for(answer, waiting=True)
     except peewee.IntegrityError:
         # Stored before (a retry, or two deliveries racing): the first one's row stands.
         first = Answer.get_or_none(Answer.site == answer.site_id, Answer.key == answer.key)
@@ -104,14 +105,15 @@ def store_answer(answer):
 
 
 def store_follow_up(answer, reasons, comment):
-    """Give an answer its reasons and comment, keeping the reason counts in step, with the
-    alerts that now apply (a comment can make it meet a rule it did not meet)."""
+    """Give an answer its reasons and comment, keeping the reason counts in step, and send
+    its alerts: those waiting for it, and those that now apply (a comment can make it meet
+    a rule it did not meet)."""
     with transaction():
         rollups.count_reasons(answer, answer.reasons, -1)
         rollups.count_reasons(answer, reasons, +1)
         answer.reasons, answer.comment, answer.updated_at = reasons, comment, utcnow()
         answer.save()
-        alerts = Delivery.enqueue_for(answer)
+        alerts = Delivery.enqueue_for(answer) + Delivery.release_waiting(answer)
     if alerts:
         outbox.wake()
 

@@ -391,7 +391,8 @@ class Webhook(flask_db.Model):
 
     def describe(self):
         rule = RULES[self.rule].replace("N", str(self.threshold))
-        return f"{rule}{' on ' + self.touchpoint if self.touchpoint else ''}, as {FORMATS[self.format]}"
+        wait = f", after up to {self.grace_seconds} s for the follow-up" if self.grace_seconds else ""
+        return f"{rule}{' on ' + self.touchpoint if self.touchpoint else ''}, as {FORMATS[self.format]}{wait}"
 
 
 class Delivery(flask_db.Model):
@@ -419,13 +420,21 @@ class Delivery(flask_db.Model):
         )
 
     @classmethod
-    def enqueue_for(cls, answer):
+    def enqueue_for(cls, answer, waiting=False):
         """Queue an alert for each active target whose rule the answer now meets; call inside
-        the transaction that stored the answer or its follow-up, so none is lost. Return how
-        many targets matched (each has its one delivery, new or from before)."""
+        the transaction that stored the answer or its follow-up, so none is lost. waiting: a
+        new answer's, which waits for its follow-up up to the target's grace period. Return
+        how many targets matched (each has its one delivery, new or from before)."""
         targets = cls.targets_for(answer)
-        cls.enqueue(answer, targets)
+        cls.enqueue(answer, targets, waiting)
         return len(targets)
+
+    @classmethod
+    def release_waiting(cls, answer):
+        """The follow-up has come: the answer's alerts still waiting for it go now, with it.
+        Return how many."""
+        return (cls.update(next_attempt_at=utcnow())
+                .where((cls.answer == answer) & (cls.status == "pending") & (cls.attempts == 0)).execute())
 
     @staticmethod
     def targets_for(answer):
@@ -433,10 +442,14 @@ class Delivery(flask_db.Model):
         return [webhook for webhook in ACTIVE_WEBHOOKS_OF_SITE(answer.site_id) if webhook.matches(answer)]
 
     @classmethod
-    def enqueue(cls, answer, targets):
-        """Queue the answer's alert for each of these targets that has none yet."""
+    def enqueue(cls, answer, targets, waiting=False):
+        """Queue the answer's alert for each of these targets that has none yet (waiting: due
+        once the target's grace period has passed)."""
+        now = utcnow()
         for webhook in targets:
-            cls.insert(webhook=webhook, answer=answer, alert_id=str(uuid.uuid4())).on_conflict_ignore().execute()
+            due = now + datetime.timedelta(seconds=webhook.grace_seconds) if waiting else now
+            cls.insert(webhook=webhook, answer=answer, alert_id=str(uuid.uuid4()),
+                       next_attempt_at=due).on_conflict_ignore().execute()
 
 
 SITE_BY_KEY = FixedSelect(lambda key: Site.select().where(Site.key == key))

@@ -19,7 +19,7 @@ from flask import current_app
 from . import retention, webhooks
 from .db import flask_db
 from .models import Delivery, utcnow
-from .webhooks import ALERT_ID_HEADER, WebhookError, body_bytes, check_target, payload, sign
+from .webhooks import WebhookError, body_bytes, check_target, payload, signature_headers
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def attempt(delivery, config):
     webhook = delivery.webhook
     body = body_bytes(payload(delivery, delivery.answer, webhook.site, config["PUBLIC_URL"]))
     headers = {"Content-Type": "application/json", "User-Agent": "ces-widget-alerts/1",
-               ALERT_ID_HEADER: delivery.alert_id, **sign(webhook.secret, body)}
+               **signature_headers(webhook, delivery.alert_id, body)}
     status, error = None, ""
     try:
         # Checked again at every attempt, and sent to the address checked: what a name
@@ -75,6 +75,13 @@ def attempt(delivery, config):
     if not error:
         delivery.status = "delivered"
         delivery.delivered_at = utcnow()
+    elif status == 410:
+        # The receiver says it is gone for good: no retries, and no more alerts until an
+        # admin resumes the target.
+        delivery.status = "failed"
+        webhook.active = False
+        webhook.paused_reason = "the receiver answered 410 Gone"
+        webhook.save()
     elif delivery.attempts > len(BACKOFF_SECONDS):
         delivery.status = "failed"
     else:

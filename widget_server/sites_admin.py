@@ -115,7 +115,8 @@ def add_webhook(key):
     try:
         webhook = webhooks.create_webhook(
             site, form.get("url", ""), form.get("rule", ""), form.get("threshold"), form.get("touchpoint", "").strip(),
-            form.get("format", "json"), current_app.config["ALERT_ALLOWED_NETWORKS"])
+            form.get("format", "json"), current_app.config["ALERT_ALLOWED_NETWORKS"],
+            grace_seconds=form.get("grace_seconds", 60))
     except webhooks.WebhookError as error:
         return site_page(site, webhook_errors=[str(error)], webhook_form=form), 400
     # The page itself, not a redirect: a secret must not ride in the session cookie.
@@ -169,6 +170,7 @@ def toggle_webhook(key, webhook_id):
     """Pause or resume a target."""
     webhook = webhook_of(key, webhook_id)
     webhook.active = not webhook.active
+    webhook.paused_reason = ""
     webhook.save()
     flash(f"Alerts to {webhook.url} {'resumed' if webhook.active else 'paused'}.")
     return redirect(url_for("sites.edit", key=key, _anchor="alerts"))

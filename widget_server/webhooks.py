@@ -17,9 +17,14 @@ from urllib.parse import urlsplit
 from .locales import TOUCHPOINT_NAME
 from .models import FORMATS, RULES, Delivery, Webhook
 
-SIGNATURE_HEADER = "X-CES-Signature"
-TIMESTAMP_HEADER = "X-CES-Timestamp"
-ALERT_ID_HEADER = "X-CES-Alert-Id"
+# Standard Webhooks (standardwebhooks.com): the alert's id, the moment it was signed, and
+# the signature of both with the body.
+ID_HEADER, STAMP_HEADER, SIGNATURE_HEADER = "webhook-id", "webhook-timestamp", "webhook-signature"
+# What targets made before Standard Webhooks verify; sent to them beside the standard ones.
+LEGACY_SIGNATURE_HEADER = "X-CES-Signature"
+LEGACY_TIMESTAMP_HEADER = "X-CES-Timestamp"
+LEGACY_ALERT_ID_HEADER = "X-CES-Alert-Id"
+TOLERANCE_SECONDS = 300
 
 
 class WebhookError(ValueError):
@@ -31,9 +36,16 @@ def new_secret():
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
-def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", format="json", allowed_networks=()):
+def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", format="json", allowed_networks=(),
+                   grace_seconds=60):
     """Check and store a target; returns it with its freshly generated secret."""
     check_target(url, allowed_networks)
+    try:
+        grace_seconds = int(grace_seconds)
+    except (TypeError, ValueError):
+        grace_seconds = -1
+    if not 0 <= grace_seconds <= 3600:
+        raise WebhookError("grace_seconds: how long an alert waits for the follow-up, 0 to 3600 seconds")
     if rule not in RULES:
         raise WebhookError(f"rule: use one of {', '.join(RULES)}")
     if rule == "score_at_most":
@@ -50,7 +62,7 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
     if format not in FORMATS:
         raise WebhookError(f"format: use one of {', '.join(FORMATS)}")
     return Webhook.create(site=site, url=url.strip(), secret=new_secret(), rule=rule,
-                          threshold=threshold, touchpoint=touchpoint, format=format)
+                          threshold=threshold, touchpoint=touchpoint, format=format, grace_seconds=grace_seconds)
 
 
 # IPv6 addresses that carry an IPv4 address in their last 32 bits: IPv4-compatible,
@@ -153,20 +165,53 @@ def slack_text(answer, site, admin_url):
             f"({slack_escaped(where)}){comment}\n<{admin_url}|Open in the admin>")
 
 
-def sign(secret, body, timestamp=None):
-    """Return the headers that let a receiver check a body came from us, and recently."""
+def signing_key(secret, legacy=False):
+    """The key a secret stands for: whsec_ and the key in standard base64 (URL-safe base64
+    for targets made before Standard Webhooks)."""
+    text = secret.removeprefix("whsec_")
+    decode = base64.urlsafe_b64decode if legacy else base64.b64decode
+    return decode(text + "=" * (-len(text) % 4))
+
+
+def standard_signature(key, alert_id, timestamp, body):
+    signed = hmac.new(key, f"{alert_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(signed).decode()
+
+
+def signature_headers(webhook, alert_id, body, timestamp=None):
+    """The headers that let a receiver check that a body came from us, recently, as this
+    alert: Standard Webhooks'; for a target made before them, also the old ones it
+    verifies (deprecated: that signature leaves the alert's id out)."""
     timestamp = str(int(timestamp if timestamp is not None else time.time()))
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: f"v1={digest}"}
+    key = signing_key(webhook.secret, webhook.legacy_signature)
+    headers = {ID_HEADER: alert_id, STAMP_HEADER: timestamp,
+               SIGNATURE_HEADER: standard_signature(key, alert_id, timestamp, body)}
+    if webhook.legacy_signature:
+        legacy = hmac.new(webhook.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        headers.update({LEGACY_ALERT_ID_HEADER: alert_id, LEGACY_TIMESTAMP_HEADER: timestamp,
+                        LEGACY_SIGNATURE_HEADER: f"v1={legacy}"})
+    return headers
 
 
-def verify(secret, body, headers, tolerance_seconds=300, now=None):
-    """What a receiver does (README): recompute the signature, and refuse old timestamps."""
-    timestamp = headers.get(TIMESTAMP_HEADER, "")
-    if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > tolerance_seconds:
+def verify(secret, body, headers, now=None):
+    """What a receiver does without the standardwebhooks package (README): recompute the
+    signature of id, timestamp and body, and refuse a timestamp too far from now."""
+    headers = {name.lower(): value for name, value in headers.items()}
+    alert_id, timestamp = headers.get(ID_HEADER, ""), headers.get(STAMP_HEADER, "")
+    if not alert_id or not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
         return False
-    expected = sign(secret, body, int(timestamp))[SIGNATURE_HEADER]
-    return hmac.compare_digest(expected, headers.get(SIGNATURE_HEADER, ""))
+    expected = standard_signature(signing_key(secret), alert_id, timestamp, body)
+    return any(hmac.compare_digest(expected, given) for given in headers.get(SIGNATURE_HEADER, "").split())
+
+
+def verify_legacy(secret, body, headers, now=None):
+    """What a receiver made before Standard Webhooks does with the old headers."""
+    headers = {name.lower(): value for name, value in headers.items()}
+    timestamp = headers.get(LEGACY_TIMESTAMP_HEADER.lower(), "")
+    if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
+        return False
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(f"v1={expected}", headers.get(LEGACY_SIGNATURE_HEADER.lower(), ""))
 
 
 def body_bytes(document):
