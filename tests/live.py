@@ -38,6 +38,9 @@ class LiveServer:
 
     def __init__(self, tmp_path, **settings):
         self.port = free_port()
+        # The server logs every request: to a file, since a pipe nobody reads fills up and
+        # then blocks the server mid-request.
+        self.log = tmp_path / f"server-{self.port}.log"
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(
             os.environ,
@@ -52,11 +55,16 @@ class LiveServer:
         self.process = None
 
     def start(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "widget_server.cli", "run", "--port", str(self.port)],
-            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        wait_for_port(self.port, self.process)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "widget_server.cli", "run", "--port", str(self.port)],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True,
+            )
+        try:
+            wait_for_port(self.port, self.process)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}\n{self.log.read_text()[-4000:]}") from None
 
     def stop(self):
         self.process.terminate()

@@ -19,8 +19,10 @@ def demo_server(tmp_path_factory):
     env.pop("SECRET_KEY", None)
     subprocess.run([sys.executable, "-m", "widget_server.cli", "admin", "add", "olivia", "--password-stdin"],
                    input="demo password 123\n", text=True, env=env, check=True, capture_output=True)
-    process = subprocess.Popen([sys.executable, "-m", "widget_server.cli", "demo", "--port", str(port)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Its request log goes to a file: a pipe nobody reads would fill and stop the server.
+    with open(folder / "server.log", "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "widget_server.cli", "demo", "--port", str(port)],
+                                   env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     wait_for_port(port, process)
     yield f"http://127.0.0.1:{port}", folder / "instance"
     process.terminate()
