@@ -26,7 +26,6 @@ PUBLIC = {
     "auth.login": "the login form",
     "auth.logout": "forgets a session; needs its CSRF token",
     "api.widget_config": "read by the widget on allowed origins",
-    "api.not_found": "any other API path: a 404 in JSON",
     "ingest.create_answer": "written by the widget from allowed origins",
     "ingest.add_follow_up": "written by the widget with the answer's secret",
     "ingest.record_impression": "written by the widget from allowed origins",
@@ -34,7 +33,6 @@ PUBLIC = {
     "preview.answer": "the admin preview's writes, never stored",
     "preview.follow_up": "the admin preview's writes, never stored",
     "preview.impression": "the admin preview's writes, never stored",
-    "preview.not_found": "any other preview API path: a 404 in JSON",
 }
 
 

@@ -70,6 +70,21 @@ def test_query_string_and_fragment_are_not_stored(client, site):
     assert Answer.get().page_url == "https://help.example.com/a"
 
 
+def test_a_whole_number_written_with_a_decimal_point_is_that_number(client, site):
+    # JSON, and JSON Schema's "integer", do not tell 5.0 from 5; a client's serialiser may write either.
+    response = post(client, "/api/v1/answers", answer_body(site, score=5.0))
+
+    assert response.status_code == 201
+    assert Answer.get().score == 5 and isinstance(Answer.get().score, int)
+
+
+def test_fields_with_a_fixed_shape_are_not_trimmed_into_it(client, site):
+    response = post(client, "/api/v1/answers", answer_body(site, touchpoint=" kb-article"))
+
+    assert response.status_code == 400 and response.json["field"] == "touchpoint"
+    assert Answer.select().count() == 0
+
+
 def test_json_content_type_is_accepted_too(client, site):
     response = post(client, "/api/v1/answers", answer_body(site), content_type="application/json")
 
@@ -97,7 +112,8 @@ def test_json_content_type_is_accepted_too(client, site):
         ({"score": 8}, 400, "score"),
         ({"scale": "effort5", "score": 6}, 400, "score"),
         ({"score": "5"}, 400, "score"),
-        ({"score": 5.0}, 400, "score"),
+        ({"score": 5.5}, 400, "score"),
+        ({"score": 1e300}, 400, "score"),
         ({"score": True}, 400, "score"),
         ({"score": 10**40}, 400, "score"),
         ({"ref": "r" * 201}, 400, "ref"),
@@ -167,13 +183,24 @@ def test_lone_surrogate_is_refused_not_a_500(client, site):
     assert response.json["field"] == "ref"
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "https://help.example.com.evil.example", None])
+@pytest.mark.parametrize("origin", ["https://evil.example", "https://help.example.com.evil.example"])
 def test_answer_from_an_origin_not_allowed_is_refused_and_not_stored(client, site, origin):
     response = post(client, "/api/v1/answers", answer_body(site), origin=origin)
 
     assert response.status_code == 403
     assert response.json["field"] == "Origin"
     assert "--add-origin" in response.json["error"]
+    assert Answer.select().count() == 0
+
+
+def test_answer_without_an_origin_is_refused_before_its_site_is_looked_up(client, site):
+    known = post(client, "/api/v1/answers", answer_body(site), origin=None)
+    unknown = post(client, "/api/v1/answers", answer_body(site, site="nosuchsite0000000"), origin=None)
+
+    # The same answer either way: a request without an Origin cannot tell which sites exist.
+    assert known.status_code == unknown.status_code == 403
+    assert known.json == unknown.json and known.json["field"] == "Origin"
+    assert "missing" in known.json["error"]
     assert Answer.select().count() == 0
 
 
@@ -297,3 +324,25 @@ def test_unknown_api_route_answers_json_404(client):
 
     assert response.status_code == 404
     assert "error" in response.json
+
+
+@pytest.mark.parametrize("path", ["/api/v1/answers/a%2Fb/follow-up", "/api/v1/answers/line%0Abreak/x/follow-up",
+                                  "/preview/somesite/api/v1/nothing", "/api/v1"])
+def test_paths_no_api_route_takes_answer_json_404(client, path):
+    response = client.post(path, data="{}", content_type="text/plain", headers={"Origin": ORIGIN})
+
+    assert response.status_code == 404 and response.is_json and response.json["error"]
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PROPFIND", "TRACE"])
+def test_a_method_an_api_path_does_not_take_answers_json_405_with_allow(client, method):
+    response = client.open("/api/v1/answers", method=method, headers={"Origin": ORIGIN})
+
+    assert response.status_code == 405 and response.is_json and response.json["error"]
+    assert "POST" in response.headers["Allow"]
+
+
+def test_paths_outside_the_apis_keep_their_own_errors(client):
+    response = client.get("/admin/nothing-here")
+
+    assert response.status_code == 404 and not response.is_json

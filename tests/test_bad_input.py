@@ -121,6 +121,9 @@ NASTY = [
     ('{"site": "SITE", "id": "aaaaaaaaaaaaaaaaaaaa", "touchpoint": "kb-article", "scale": "ease5", "score": 3,'
      ' "meta": {"__proto__": {"admin": true}}}', 400),
     ('{"site": "SITE", "id": "aaaaaaaaaaaaaaaaaaaa", "touchpoint": "kb-article", "scale": "__proto__", "score": 3}', 400),
+    # A scale that is not a string cannot be looked up (found by schemathesis).
+    ('{"site": "SITE", "id": "aaaaaaaaaaaaaaaaaaaa", "touchpoint": "kb-article", "scale": {}, "score": 3}', 400),
+    ('{"site": "SITE", "id": "aaaaaaaaaaaaaaaaaaaa", "touchpoint": "kb-article", "scale": ["ease5"], "score": 3}', 400),
     ("null", 400),
     ("", 400),
 ]

@@ -169,7 +169,7 @@ def test_the_read_api_counts_every_request_against_its_client(client, site):
 
 
 def test_the_preview_counts_only_sites_that_exist(client, site):
-    statuses = [client.get(f"/preview/nosuchsite/api/v1/sites/nosuchsite/config",
+    statuses = [client.get("/preview/nosuchsite/api/v1/sites/nosuchsite/config",
                            environ_base={"REMOTE_ADDR": f"192.0.2.{number}"}).status_code for number in range(7)]
     assert statuses == [404] * 7
     assert client.get(f"/preview/{site.key}/api/v1/sites/{site.key}/config",

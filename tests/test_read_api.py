@@ -98,8 +98,9 @@ def test_tokens_are_stored_hashed(site, token):
 @pytest.mark.parametrize(
     ("query", "field"),
     [("from=yesterday", "from"), ("to=0001-01-01", "to"), ("limit=0", "limit"), ("limit=5000", "limit"),
-     ("cursor=%%%", "cursor"), ("touchpoint=Not%20Valid", "touchpoint"), ("class=great", "class"),
-     ("from=2026-03-01&to=2026-02-01", "from")],
+     ("cursor=%%%", "cursor"), ("cursor=MTIz", "cursor"), ("touchpoint=Not%20Valid", "touchpoint"),
+     ("class=great", "class"), ("with=photos", "with"), ("from=2026-02-30", "from"), ("from=20260201", "from"),
+     ("place=" + "p" * 201, "place"), ("id=short", "id")],
 )
 def test_bad_parameters_name_their_field(client, site, token, query, field):
     response = get(client, f"/api/v1/sites/{site.key}/answers?{query}", token)
@@ -131,3 +132,12 @@ def test_openapi_description_is_served(client):
 
     assert spec["openapi"].startswith("3.")
     assert {"/api/v1/answers", "/api/v1/sites/{key}/answers", "/api/v1/sites/{key}/summary"} <= set(spec["paths"])
+
+
+def test_from_and_to_may_come_in_either_order(client, site, token):
+    give(site, "a", 2, created_at=datetime.datetime(2026, 2, 10, 12))
+
+    forwards = get(client, f"/api/v1/sites/{site.key}/answers?from=2026-02-01&to=2026-03-01", token).json
+    backwards = get(client, f"/api/v1/sites/{site.key}/answers?from=2026-03-01&to=2026-02-01", token).json
+
+    assert forwards == backwards and len(forwards["answers"]) == 1

@@ -96,6 +96,7 @@ def create_app(test_config=None):
                       assets.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    errors.unmatched_api_requests_in_json(app, (api.bp, ingest.bp, preview.bp, read_api.bp))
     cli.init_app(app)
     return app
 

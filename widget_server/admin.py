@@ -30,7 +30,7 @@ class Selection:
         if args.get("site") and self.site is None:
             self.problems.append("site: unknown site key; showing all sites")
         self.touchpoint = args.get("touchpoint", "")
-        if self.touchpoint and not locales.TOUCHPOINT_NAME.match(self.touchpoint):
+        if self.touchpoint and not locales.TOUCHPOINT_NAME.fullmatch(self.touchpoint):
             self.problems.append("touchpoint: not a touchpoint name; showing all touchpoints")
             self.touchpoint = ""
         today = datetime.datetime.now(datetime.timezone.utc).date()

@@ -1,7 +1,6 @@
 """The widget's configuration: what it needs to show a site's prompts, in the visitor's
 language. The answers it then sends go through ingest.py."""
 from flask import Blueprint, current_app, jsonify, request
-from werkzeug.exceptions import NotFound
 
 from . import locales
 from .errors import json_errors
@@ -22,12 +21,6 @@ def widget_config(key):
     # Answered differently per Origin (or none): a shared cache must keep them apart.
     response.vary.add("Origin")
     return response
-
-
-@bp.route("/<path:anything>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))
-def not_found(anything):
-    """Any other path under the API is not found, said in JSON like the API's other errors."""
-    raise NotFound(f"no API endpoint /api/v1/{anything[:100]}; see /api/v1/openapi.json")
 
 
 def visitor_language(site, lang):

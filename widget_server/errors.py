@@ -1,6 +1,8 @@
 """How each part of the app answers when a request cannot be served: the APIs in JSON that
 names the field to fix (json_errors), the admin with a page (admin_errors). Each blueprint
 says which when it is made; the app's own handlers cover requests no blueprint matched."""
+import re
+
 import peewee
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -33,9 +35,27 @@ def http_error_as_json(error):
         message = f"body: too large; send at most {current_app.config['MAX_PAYLOAD_BYTES']} bytes"
     response = jsonify({"error": message, "field": "body" if error.code == 413 else None})
     response.status_code = error.code
-    if error.code == 429:
-        response.headers.update((name, value) for name, value in error.get_headers() if name == "Retry-After")
+    # What the error's own headers tell the client: the methods a 405 allows, when a 429 ends.
+    response.headers.update((name, value) for name, value in error.get_headers() if name in ("Allow", "Retry-After"))
     return response
+
+
+def unmatched_api_requests_in_json(app, blueprints):
+    """A request that matches no route (an unknown path, or a method a path does not take)
+    belongs to no blueprint; one under an API blueprint's prefix is still answered as that
+    API answers: in JSON, a 405 with Allow."""
+    # A prefix's variable parts (the preview's "<key>") stand for one path segment. Written as
+    # a pattern rather than a routing Map: a route's <path> stops at a line break, which an
+    # unknown path may hold (%0A).
+    prefixes = re.compile("|".join(re.sub(r"<[^>]*>", "[^/]+", re.escape(blueprint.url_prefix)) + "(?:/.*)?"
+                                   for blueprint in blueprints), re.DOTALL)
+
+    def unmatched(error):
+        if request.url_rule is None and prefixes.fullmatch(request.path):
+            return http_error_as_json(error)
+        return error
+
+    app.register_error_handler(HTTPException, unmatched)
 
 
 def refusal_page(error):

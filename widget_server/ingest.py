@@ -48,7 +48,7 @@ def add_follow_up(answer_id):
     site = site_for(site_key_of(data), writing=True)
     fields = clean(data, FOLLOW_UP_CHECKS, required=("site",))
     answer = Answer.opened_by(site, answer_id, fields.get("secret"), fields.get("token"),
-                              current_app.config["SECRET_KEY"]) if KEY.match(answer_id) else None
+                              current_app.config["SECRET_KEY"]) if KEY.fullmatch(answer_id) else None
     # No such answer and someone else's look alike, so neither tells whether an id exists.
     if answer is None:
         raise PayloadError("secret", "does not open an answer with this id", 403)

@@ -382,7 +382,7 @@ def is_overridable(key):
     if key in STRINGS[DEFAULT_LANGUAGE]:
         return True
     prefix, _, touchpoint = key.partition(".")
-    return prefix == "question" and bool(TOUCHPOINT_NAME.match(touchpoint))
+    return prefix == "question" and bool(TOUCHPOINT_NAME.fullmatch(touchpoint))
 
 
 def choose_language(candidates, available):

@@ -137,7 +137,7 @@ def _scale_name(value):
 def _touchpoint_scales(mapping):
     checked = {}
     for touchpoint, scale in dict(mapping).items():
-        if not locales.TOUCHPOINT_NAME.match(touchpoint):
+        if not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
             raise SiteSettingError(
                 f"touchpoint_scales: {touchpoint!r} is not a touchpoint name "
                 "(1-40 of a-z, 0-9 and -)"
@@ -149,7 +149,7 @@ def _touchpoint_scales(mapping):
 def _texts(mapping):
     checked = {}
     for language, strings in dict(mapping).items():
-        if language != "*" and not locales.LANGUAGE_TAG.match(language):
+        if language != "*" and not locales.LANGUAGE_TAG.fullmatch(language):
             raise SiteSettingError(f"texts: {language!r} is not a language tag such as nl or pt-BR")
         for key, text in dict(strings).items():
             if not locales.is_overridable(key):

@@ -15,13 +15,16 @@ from .payloads import PayloadError
 def site_for(key, *, writing, scope="public"):
     """Return the site a request is for, refusing unknown keys and origins not allowed,
     then counting a request from an allowed page against the site's allowance (in `scope`)."""
+    origin = request.headers.get("Origin")
+    # Browsers always send Origin on these writes: one without it comes from no page.
+    if writing and origin is None:
+        raise PayloadError("Origin", "missing: answers come from a page, and browsers send its origin", 403)
     site = cached_site(key)
     # Unknown key: nothing to store against.
     if site is None:
         raise PayloadError("site", "unknown site key; create a site with `widget-server site add`", 404)
-    origin = request.headers.get("Origin")
-    # Browsers always send Origin on these writes; a page not on the list may not write.
-    # Reads answer anyone but pages of other origins (same-origin GETs carry no Origin).
+    # A page not on the list may not write. Reads answer anyone but pages of other origins
+    # (same-origin GETs carry no Origin).
     if (writing or origin is not None) and not site.allows_origin(origin):
         raise PayloadError(
             "Origin",

@@ -2,7 +2,9 @@
 
 Each endpoint's body is described by a table of field name -> check. A check returns the
 cleaned value or raises PayloadError naming the field, so every bad input becomes a 4xx
-that says what to fix, and nothing is written until the whole body has passed.
+that says what to fix, and nothing is written until the whole body has passed. Each check
+also carries the JSON Schema of what it accepts (check.schema): the API description
+(openapi.py) is made of them, so it states exactly what the server does.
 """
 import json
 import math
@@ -13,12 +15,28 @@ from . import locales
 from .scales import SCALES
 
 ACCEPTED_CONTENT_TYPES = ("application/json", "text/plain")
+# Patterns are written so that JSON Schema (ECMAScript) reads them as Python does, and are
+# matched whole (fullmatch).
 KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 META_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
-# Control characters other than tab and newlines; they have no place in an answer.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Text on one line: no control characters but tab. Over several lines: line breaks too.
+ONE_LINE = re.compile(r"^[^\x00-\x08\x0a-\x1f\x7f]*$")
+LINES = re.compile(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
+# An http(s) URL: user info is allowed (and dropped), a port is 1-65535.
+PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
+PAGE_URL = re.compile(r"^[hH][tT][tT][pP][sS]?://([^\x00-\x20\x7f/?#@\[\]]*@)?[^\x00-\x20\x7f/?#@:\[\]]+"
+                      rf"(:{PORT})?([/?#][^\x00-\x08\x0a-\x1f\x7f]*)?$")
 MAX_META_KEYS = 20
+
+
+def described(schema):
+    """Give a check the JSON Schema of the values it accepts."""
+    def attach(check):
+        check.schema = schema
+        return check
+
+    return attach
 
 
 def printable(text, limit=200):
@@ -109,6 +127,12 @@ def clean(data, checks, required):
 
 
 def text(max_length, multiline=False, pattern=None, hint=""):
+    """A string of at most max_length characters, without control characters (or line
+    breaks, unless multiline), and matching `pattern` when there is one. Free text is kept
+    without the whitespace around it."""
+    allowed = LINES if multiline else ONE_LINE
+
+    @described({"type": "string", "maxLength": max_length, "pattern": (pattern or allowed).pattern})
     def check(field, value):
         if not isinstance(value, str):
             raise PayloadError(field, "must be a string")
@@ -116,24 +140,26 @@ def text(max_length, multiline=False, pattern=None, hint=""):
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise PayloadError(field, "contains invalid unicode (a lone surrogate)") from None
-        value = value.strip()
-        if CONTROL_CHARACTERS.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+        if not allowed.fullmatch(value):
             raise PayloadError(field, "contains control characters")
         if len(value) > max_length:
             raise PayloadError(field, f"is too long: at most {max_length} characters")
-        if pattern and not pattern.match(value):
+        if pattern and not pattern.fullmatch(value):
             raise PayloadError(field, hint)
-        return value
+        return value.strip()
 
     return check
 
 
+@described({"type": "string", "maxLength": 2000, "anyOf": [{"maxLength": 0}, {"pattern": PAGE_URL.pattern}]})
 def page_url(field, value):
     """Keep scheme, host, port and path: query strings, fragments and user info (a user
     name and password) can carry personal data and secrets."""
     value = text(2000)(field, value)
     if not value:
         return value
+    if not PAGE_URL.fullmatch(value):
+        raise PayloadError(field, "must be an http(s) URL, with a port from 1 to 65535 if it has one")
     try:
         parts = urlsplit(value)
         port = parts.port
@@ -149,18 +175,24 @@ def page_url(field, value):
     return text(2000)(field, kept)
 
 
+@described({"type": "string", "enum": list(SCALES)})
 def scale_name(field, value):
-    if value not in SCALES:
+    if not isinstance(value, str) or value not in SCALES:
         raise PayloadError(field, f"must be one of {', '.join(SCALES)}")
     return value
 
 
+@described({"type": "integer", "minimum": 1, "maximum": max(scale.points for scale in SCALES.values())})
 def whole_number(field, value):
+    # JSON has one kind of number: 5.0 is the whole number 5, as JSON Schema counts it.
+    if isinstance(value, float) and value.is_integer() and abs(value) <= LARGEST_INTEGER:
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise PayloadError(field, "must be a whole number")
     return value
 
 
+@described({"type": "array", "items": {"type": "string", "enum": list(locales.REASONS)}, "uniqueItems": True})
 def reasons(field, value):
     if not isinstance(value, list):
         raise PayloadError(field, "must be a list of reason codes")
@@ -172,6 +204,11 @@ def reasons(field, value):
     return value
 
 
+@described({"type": "object", "maxProperties": MAX_META_KEYS, "propertyNames": {"pattern": META_KEY.pattern},
+            "additionalProperties": {"anyOf": [
+                {"type": "string", "maxLength": 200, "pattern": ONE_LINE.pattern},
+                {"type": "number", "exclusiveMinimum": -1e15, "exclusiveMaximum": 1e15},
+                {"type": "boolean"}, {"type": "null"}]}})
 def meta(field, value):
     if not isinstance(value, dict):
         raise PayloadError(field, "must be an object of short values")
@@ -179,7 +216,7 @@ def meta(field, value):
         raise PayloadError(field, f"has too many keys: at most {MAX_META_KEYS}")
     cleaned = {}
     for key, item in value.items():
-        if not META_KEY.match(key):
+        if not META_KEY.fullmatch(key):
             raise PayloadError(f"{field}.{key[:40]}", "key must be 1-40 of A-Z, a-z, 0-9, _ . -")
         if isinstance(item, str):
             cleaned[key] = text(200)(f"{field}.{key}", item)

@@ -1,7 +1,6 @@
 """The API the admin's prompt preview talks to: the site's real configuration, never
 cached, and writes that are checked like real ones but never stored."""
 from flask import Blueprint, jsonify, request
-from werkzeug.exceptions import NotFound
 
 from .api import config_document, visitor_language
 from .errors import json_errors
@@ -20,13 +19,6 @@ def count_against_the_site():
     if cached_site(request.view_args["key"]) is None:
         raise PayloadError("site", "unknown site key", 404)
     charge_site("preview", request.view_args["key"])
-
-
-@bp.route("/<path:anything>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))
-def not_found(key, anything):
-    """Any other path under the preview's API is not found, said in JSON."""
-    raise NotFound(f"no preview endpoint {anything[:100]}")
-
 
 @bp.get("/sites/<site_key>/config")
 def config(key, site_key):

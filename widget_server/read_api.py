@@ -3,9 +3,8 @@
 Every request carries `Authorization: Bearer TOKEN`, a token of that site created on its
 admin page. Answers come oldest first in pages, each with the cursor of the next.
 """
-import base64
-import binascii
 import datetime
+import re
 
 from flask import Blueprint, jsonify, request
 
@@ -15,7 +14,7 @@ from .errors import json_errors
 from .export import record
 from .limits import limit_public
 from .models import Answer, ApiToken, Site, utcnow
-from .payloads import LARGEST_INTEGER, PayloadError, whole_number_argument
+from .payloads import KEY, PayloadError, text, whole_number_argument
 
 bp = json_errors(limit_public(Blueprint("read_api", __name__, url_prefix="/api/v1/sites/<key>"), scope="read"))
 
@@ -40,41 +39,59 @@ def authorised_site(key):
     return site
 
 
+# A date as the API takes it: YYYY-MM-DD from EARLIEST to LATEST (openapi.py states it).
+DATE = re.compile(r"^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+assert (EARLIEST, LATEST) == (datetime.date(2000, 1, 1), datetime.date(2999, 12, 31)), "DATE no longer matches"
+# Query arguments the answers and summary take besides the dates, and what each must be.
+PLACE = text(200)
+ANSWER_ID = text(64, pattern=KEY, hint="must be an answer's id")
+WITH = ("comment",)
+
+
+def parsed_date(name, value):
+    try:
+        if DATE.fullmatch(value):
+            return datetime.date.fromisoformat(value)
+    except ValueError:  # a day the month does not have
+        pass
+    raise PayloadError(name, f"use a date like 2026-01-31, from {EARLIEST} to {LATEST}")
+
+
 def filters_for(site, args):
-    """The summary's filters from the query string; a bad one is a 400 naming it."""
+    """The summary's filters from the query string; a bad one is a 400 naming it. From and
+    to may come in either order: the earlier starts the period."""
     today = datetime.datetime.now(datetime.timezone.utc).date()
     dates = {}
     for name, default in (("to", today), ("from", None)):
         value = args.get(name, "")
-        try:
-            dates[name] = datetime.date.fromisoformat(value) if value else default
-        except ValueError:
-            raise PayloadError(name, "use a date like 2026-01-31") from None
-        if dates[name] is not None and not EARLIEST <= dates[name] <= LATEST:
-            raise PayloadError(name, f"must be between {EARLIEST} and {LATEST}")
-    start = dates["from"] or dates["to"] - datetime.timedelta(days=29)
-    if start > dates["to"]:
-        raise PayloadError("from", "is after 'to'")
+        dates[name] = parsed_date(name, value) if value else default
+    start = dates["from"] or max(EARLIEST, dates["to"] - datetime.timedelta(days=29))
+    start, end = sorted((start, dates["to"]))
     touchpoint = args.get("touchpoint", "")
-    if touchpoint and not locales.TOUCHPOINT_NAME.match(touchpoint):
-        raise PayloadError("touchpoint", "must be 1-40 of a-z, 0-9 and -")
+    if touchpoint and not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
+        raise PayloadError("touchpoint", "must be 1-40 of a-z, 0-9 and -, or empty for every touchpoint")
     if args.get("class") and args["class"] not in EFFORT_CLASSES:
         raise PayloadError("class", f"must be one of {', '.join(EFFORT_CLASSES)}")
-    return reports.Filters(start, dates["to"], site.id, touchpoint or None)
+    if args.get("with") and args["with"] not in WITH:
+        raise PayloadError("with", f"must be {' or '.join(WITH)}")
+    for name, check in (("place", PLACE), ("id", ANSWER_ID)):
+        if args.get(name):
+            check(name, args[name])
+    return reports.Filters(start, end, site.id, touchpoint or None)
+
+
+# A cursor is the id of the last answer of the page before: any such number is one.
+CURSOR = re.compile(r"^[1-9][0-9]{0,17}$")
 
 
 def decode_cursor(cursor):
-    try:
-        answer_id = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        answer_id = None
-    if answer_id is None or not 0 < answer_id <= LARGEST_INTEGER:
-        raise PayloadError("cursor", "is not a cursor this API gave out")
-    return answer_id
+    if not CURSOR.fullmatch(cursor):
+        raise PayloadError("cursor", "is not a cursor this API gave out: pass next_cursor as it came")
+    return int(cursor)
 
 
 def encode_cursor(answer_id):
-    return base64.urlsafe_b64encode(str(answer_id).encode()).decode().rstrip("=")
+    return str(answer_id)
 
 
 @bp.get("/answers")

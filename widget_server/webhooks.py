@@ -57,7 +57,7 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
             raise WebhookError("threshold: must be between 0 and 100")
     else:
         threshold = None
-    if touchpoint and not TOUCHPOINT_NAME.match(touchpoint):
+    if touchpoint and not TOUCHPOINT_NAME.fullmatch(touchpoint):
         raise WebhookError("touchpoint: 1-40 of a-z, 0-9 and -, or blank for every touchpoint")
     if format not in FORMATS:
         raise WebhookError(f"format: use one of {', '.join(FORMATS)}")
