@@ -89,3 +89,21 @@ def test_without_a_follow_up_the_alert_goes_when_the_grace_period_ends(server, r
     post(server, f"/api/v1/answers/{'n' * 20}/follow-up", {"site": key, "secret": SECRET, "comment": "Too late"})
     time.sleep(3)
     assert len(receiver.received) == 1
+
+
+def test_an_alert_waiting_through_a_restart_goes_once_with_its_reasons(server, receiver):
+    key = site_with_target(server, receiver, grace_seconds=60)
+    post(server, "/api/v1/answers", {"site": key, "id": "k" * 20, "secret": SECRET, "touchpoint": "kb-article",
+                                     "scale": "agreement7", "score": 1})
+    # Queued, and not due before the grace period ends.
+    assert server.rows("SELECT status, attempts FROM delivery") == [{"status": "pending", "attempts": 0}]
+    server.kill()
+    server.start()
+
+    post(server, f"/api/v1/answers/{'k' * 20}/follow-up", {"site": key, "secret": SECRET, "reasons": ["repeat"]})
+
+    assert server.wait_for_rows("SELECT 1 FROM delivery WHERE status = 'delivered'")
+    # One queued delivery for the answer and target, so nothing else can follow it.
+    assert server.rows("SELECT count(*) AS n FROM delivery") == [{"n": 1}]
+    (_, _, body), = receiver.received
+    assert json.loads(body)["answer"]["reasons"] == ["repeat"]
