@@ -13,7 +13,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db, limits, settings
+from . import db, limits, public_url, settings
+
 
 PACKAGE = Path(__file__).parent
 csrf = CSRFProtect()
@@ -60,9 +61,11 @@ def create_app(test_config=None):
         PERMANENT_SESSION_LIFETIME=datetime.timedelta(hours=app.config["ADMIN_SESSION_HOURS"]),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=(app.config["PUBLIC_URL"] or "").startswith("https:"),
-        PUBLIC_URL=(app.config["PUBLIC_URL"] or "http://127.0.0.1:5000").rstrip("/"),
+        # Whether `run` and `demo` may make the address they serve on the public one.
+        PUBLIC_URL_CONFIGURED=bool(app.config["PUBLIC_URL"]),
+        PUBLIC_URL=public_url.resolve(app.config["PUBLIC_URL"], app.instance_path),
     )
+    app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_URL"].startswith("https:")
 
     app.config["ALERT_ALLOWED_NETWORKS"] = allowed_networks(app.config["ALERT_ALLOWED_NETWORKS"])
     # Peewee's DEBUG log prints every query with its values: webhook secrets and password

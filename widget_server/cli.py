@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from peewee import SqliteDatabase, fn
 from werkzeug.serving import run_simple
 
-from . import create_app, locales, outbox, retention, rollups, settings, webhooks
+from . import create_app, locales, outbox, public_url, retention, rollups, settings, webhooks
 from .db import private_file
 from .assets import DEMO_SITE_KEY, script_tag_for
 from .models import FORMATS, RULES, AdminUser, Site, SiteSettingError, Webhook
@@ -31,13 +31,28 @@ def serve(app, host, port):
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
+def use_served_address(app, host, port):
+    """Without PUBLIC_URL, what the server prints (script tags, links in alerts and in other
+    commands' output) names the address it serves on, not a default port nobody uses."""
+    if app.config["PUBLIC_URL_CONFIGURED"]:
+        return
+    app.config["PUBLIC_URL"] = public_url.served_url(host, port)
+    public_url.remember(app.instance_path, app.config["PUBLIC_URL"])
+    if not public_url.is_loopback(host):
+        click.echo(f"Warning: PUBLIC_URL is not set, so script tags and links say {app.config['PUBLIC_URL']}. "
+                   "Set PUBLIC_URL to the address customers' browsers reach this server at, "
+                   "e.g. PUBLIC_URL=https://ces.example.com", err=True)
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def run(host, port):
     """Serve the app (a development server; use gunicorn in production, see the README)."""
-    serve(current_app._get_current_object(), host, port)
+    app = current_app._get_current_object()
+    use_served_address(app, host, port)
+    serve(app, host, port)
 
 
 def init_app(app):
@@ -455,11 +470,14 @@ def show_settings():
 def demo(host, port):
     """Create the demo site if missing and serve the app with a demo page at /demo."""
     app = current_app._get_current_object()
-    base = f"http://{host}:{port}"
-    origins = {base, f"http://localhost:{port}"} if host in ("127.0.0.1", "localhost") else {base}
-    public = urlsplit(app.config["PUBLIC_URL"])
-    if public.scheme and public.netloc:
-        origins.add(f"{public.scheme}://{public.netloc}")
+    use_served_address(app, host, port)
+    base = app.config["PUBLIC_URL"]
+    # The demo page is opened at the address served on (or PUBLIC_URL); on this machine
+    # also by the other name of loopback.
+    origins = {public_url.served_url(host, port), base}
+    if public_url.is_loopback(host):
+        origins |= {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
+    origins = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, origins)}
     with Site._meta.database.connection_context():
         demo_site = Site.get_or_none(Site.key == DEMO_SITE_KEY) or Site(
             key=DEMO_SITE_KEY, name="Demo help centre", company="Northwind", auto_delay_seconds=8

@@ -47,7 +47,8 @@ SETTINGS = (
         "PUBLIC_URL",
         None,
         "Base URL that customers' browsers reach this server at (https://ces.example.com), "
-        "used in the script tags the CLI and admin print. Unset: http://127.0.0.1:5000.",
+        "used in the script tags, admin links and alerts the server and the CLI print. Unset: the "
+        "address `widget-server run` or `demo` was last started on (http://127.0.0.1:5000 before that).",
     ),
     Setting(
         "WIDGET_PUBLIC_URL",

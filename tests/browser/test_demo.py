@@ -61,3 +61,24 @@ def test_demo_answer_reaches_the_admin(browser, demo_server):
     assert (instance / "widget.sqlite3").exists() and (instance / "secret_key").exists()
     assert errors == []
     context.close()
+
+
+def test_the_script_tag_the_admin_gives_loads_the_widget_on_the_served_port(browser, demo_server):
+    url, _ = demo_server
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{url}/admin")
+    page.get_by_label("Username").fill("olivia")
+    page.get_by_label("Password").fill("demo password 123")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{url}/admin/sites/demo")
+
+    tag = page.locator("pre.snippet").inner_text()
+    assert f'src="{url}/widget.js"' in tag
+    # Pasted as it is into a page of the demo's origin, it shows a prompt.
+    page.route(f"{url}/pasted", lambda route: route.fulfill(
+        content_type="text/html", body=f'<!doctype html><title>Pasted</title><div data-ces-touchpoint="kb-article" '
+                                       f'data-ces-ref="pasted"></div>{tag}'))
+    page.goto(f"{url}/pasted")
+    expect(page.locator("ces-prompt").get_by_role("button", name="3", exact=True)).to_be_visible()
+    context.close()
