@@ -10,7 +10,9 @@ from playhouse.flask_utils import FlaskDB
 
 # Views that touch no table open no connection (FLASKDB_EXCLUDED_ROUTES).
 EXCLUDED_ROUTES = ("static", "assets.widget_js", "assets.versioned_widget_js", "assets.module_js",
-                   "assets.versioned_module_js", "assets.openapi")
+                   "assets.versioned_module_js", "assets.openapi", "home.index", "home.favicon",
+                   # It opens its own, to report when it cannot.
+                   "home.healthz")
 
 # busy_timeout makes a second writer wait instead of failing with "database is locked";
 # it comes first, as switching a database to WAL takes a lock too. WAL lets readers work
