@@ -110,10 +110,11 @@ def test_date_range_limits_the_figures(signed_in, site):
 def test_create_a_site_in_the_admin(signed_in):
     token = csrf_token(signed_in, "/admin/sites/")
 
-    response = signed_in.post("/admin/sites/", data={"csrf_token": token, "name": "Docs",
+    response = signed_in.post("/admin/sites/", data={"csrf_token": token, "name": "Docs", "company": "Northwind",
                                                      "origins": "https://docs.example.com\nhttp://localhost:3000"})
 
     site = Site.get(Site.name == "Docs")
+    assert site.company == "Northwind"  # questions say "Northwind made it easy", not "Docs"
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/admin/sites/{site.key}")
     page = signed_in.get(f"/admin/sites/{site.key}").text
     assert site.origins == ["https://docs.example.com", "http://localhost:3000"]

@@ -1,5 +1,10 @@
 """The widget-server command: sites, admins and settings."""
 import json
+import os
+import subprocess
+import sys
+
+import click
 
 from widget_server.models import AdminUser, Site, Webhook
 
@@ -133,3 +138,34 @@ def test_alert_targets_are_added_listed_tested_and_removed_from_the_command_line
     assert tested.exit_code == 0 and "delivered" in tested.output and len(receiver.received) == 1
     assert removed.exit_code == 0 and Webhook.select().count() == 0
     assert refused.exit_code != 0 and "private" in refused.output
+
+
+def every_command(group, path=()):
+    for name, command in group.commands.items():
+        yield (*path, name), command
+        if isinstance(command, click.Group):
+            yield from every_command(command, (*path, name))
+
+
+def test_every_command_and_option_says_what_it_does(app):
+    for path, command in every_command(app.cli):
+        assert command.help or command.short_help, path
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                assert param.help, (path, param.opts)
+
+
+def test_the_top_level_help_shows_our_commands_not_flasks_options():
+    shown = subprocess.run([sys.executable, "-m", "widget_server.cli", "--help"], capture_output=True, text=True,
+                           timeout=60, env=dict(os.environ, INSTANCE_PATH=os.devnull + "-unused")).stdout
+
+    assert "site" in shown and "demo" in shown
+    for flask_option in ("--env-file", "--app", "--debug", "python-dotenv"):
+        assert flask_option not in shown
+
+
+def test_site_add_takes_the_company_its_questions_name(runner):
+    result = runner.invoke(args=["site", "add", "Docs", "--company", "Northwind", "--origin", "https://docs.example.com"])
+
+    assert result.exit_code == 0, result.output
+    assert Site.get().company == "Northwind"

@@ -19,7 +19,18 @@ from .payloads import LARGEST_INTEGER
 from .scales import SCALES
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, add_default_commands=False)
+class Commands(FlaskGroup):
+    """Flask's own options (--app, --env-file, --debug) choose an app, and this command is
+    one app: they stay out of its help."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for param in self.params:
+            if param.name in ("app", "env_file", "debug"):
+                param.hidden = True
+
+
+@click.group(cls=Commands, create_app=create_app, add_version_option=False, add_default_commands=False)
 def main():
     """Customer Effort Score widget server."""
 
@@ -45,8 +56,9 @@ def use_served_address(app, host, port):
 
 
 @click.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for every address of this machine.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @with_appcontext
 def run(host, port):
     """Serve the app (a development server; use gunicorn in production, see the README)."""
@@ -81,11 +93,14 @@ def site():
 @click.argument("name")
 @click.option("--origin", "origins", multiple=True, required=True,
               help="Origin allowed to embed the widget, e.g. https://help.example.com (repeatable).")
+@click.option("--company", default="", help="Name used in questions such as '{company} made it easy ...'.")
 @click.option("--scale", type=click.Choice(list(SCALES)), default=None, help="Scale for every touchpoint.")
 @with_appcontext
-def site_add(name, origins, scale):
+def site_add(name, origins, company, scale):
     """Create a site and print its key and the script tag to paste."""
     extra = {"scale": scale} if scale else {}
+    if company:
+        extra["company"] = company
     try:
         with Site._meta.database.connection_context():
             new_site = Site.create_with_key(name, origins, **extra)
@@ -148,7 +163,7 @@ def pairs(values, option):
 
 @site.command("set")
 @click.argument("key")
-@click.option("--name")
+@click.option("--name", help="The site's name, as the admin shows it.")
 @click.option("--company", help="Name used in questions such as '{company} made it easy ...'.")
 @click.option("--add-origin", multiple=True, help="Allow another origin (repeatable).")
 @click.option("--remove-origin", multiple=True, help="Stop allowing an origin (repeatable).")
@@ -203,7 +218,8 @@ def merged_texts(current, overrides):
 
 
 @site.command("strings")
-@click.option("--lang", default=locales.DEFAULT_LANGUAGE, show_default=True)
+@click.option("--lang", default=locales.DEFAULT_LANGUAGE, show_default=True,
+              help="Language whose built-in strings to print.")
 def site_strings(lang):
     """List the widget strings a site can override, with their built-in text."""
     for key, text in locales.strings_for(lang, {}).items():
@@ -324,7 +340,8 @@ def alerts():
               help="Which answers alert.")
 @click.option("--threshold", type=click.IntRange(0, 100), help="For score_at_most: the highest ease index (0-100).")
 @click.option("--touchpoint", default="", help="Only answers of this touchpoint (default: all).")
-@click.option("--format", "format_", type=click.Choice(list(FORMATS)), default="json", show_default=True)
+@click.option("--format", "format_", type=click.Choice(list(FORMATS)), default="json", show_default=True,
+              help="json for your own receiver, slack for a Slack incoming webhook.")
 @click.option("--grace", "grace_seconds", type=click.IntRange(0, 3600), default=60, show_default=True,
               help="Seconds an alert waits for the customer's follow-up.")
 @with_appcontext
@@ -464,8 +481,9 @@ def show_settings():
 
 
 @click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for every address of this machine.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @with_appcontext
 def demo(host, port):
     """Create the demo site if missing and serve the app with a demo page at /demo."""

@@ -53,7 +53,8 @@ def create():
     """Create a site from a name and its origins."""
     form = request.form
     try:
-        site = Site.create_with_key(form.get("name", ""), lines(form.get("origins", "")))
+        site = Site.create_with_key(form.get("name", ""), lines(form.get("origins", "")),
+                                    company=form.get("company", ""))
     except SiteSettingError as error:
         return sites_page([str(error)], form), 400
     flash(f"Created {site.name}. Paste its script tag into your pages.")
