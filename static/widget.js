@@ -296,7 +296,7 @@ button:hover{border-color:var(--a)}
   const ask = async (options, place = 'ask', container) => {
     const touchpoint = options?.touchpoint;
     if (!site || !TOUCHPOINT.test(touchpoint)) {
-      warn(site ? `touchpoint: ${TOUCHPOINT}` : 'data-site is missing');
+      warn(site ? `touchpoint ${JSON.stringify(touchpoint)}: use 1-40 of a-z, 0-9 and -` : 'data-site is missing');
       return { status: 'skipped' };
     }
     // A floating prompt needs its placement module: fetched beside the configuration.

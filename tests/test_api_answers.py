@@ -200,7 +200,8 @@ def test_answer_without_an_origin_is_refused_before_its_site_is_looked_up(client
     # The same answer either way: a request without an Origin cannot tell which sites exist.
     assert known.status_code == unknown.status_code == 403
     assert known.json == unknown.json and known.json["field"] == "Origin"
-    assert "missing" in known.json["error"]
+    assert "missing" in known.json["error"] and "not stored" in known.json["error"]
+    assert "--add-origin" not in known.json["error"]  # no origin to add: it came from no page
     assert Answer.select().count() == 0
 
 

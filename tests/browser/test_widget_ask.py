@@ -89,6 +89,8 @@ def test_ask_with_a_bad_touchpoint_resolves_skipped_without_a_request(visit, sit
 
     assert outcome == {"status": "skipped"}
     assert guest.api_requests("sites/") == []
+    # The console names the value given, not the pattern it failed.
+    assert any('"Not Valid"' in line and "a-z" in line for line in guest.console), guest.console
 
 
 def test_follow_up_in_the_overlay_is_stored(visit, live_server, site_key):

@@ -74,7 +74,10 @@ def test_a_page_on_an_origin_not_allowed_shows_nothing(visit, live_server):
     page.wait_for_load_state("networkidle")
 
     assert page.locator("ces-prompt").count() == 0
-    assert any("--add-origin" in line for line in guest.console)
+    # The console names the exact command that lets this page in.
+    page_origin = page.evaluate("location.origin")
+    assert any(f"widget-server site set {key} --add-origin {page_origin}" in line for line in guest.console), \
+        guest.console
     assert live_server.rows("SELECT * FROM answer WHERE site_id = (SELECT id FROM site WHERE key = ?)", key) == []
 
 
@@ -126,3 +129,12 @@ def test_an_answer_the_server_could_not_take_is_sent_after_a_reload(visit, live_
     assert len(rows) == 1 and rows[0]["score"] == 2 and rows[0]["ref"] == "kb-1"
     page.wait_for_function("(JSON.parse(localStorage.getItem('ces-q')) || []).length == 0")
     assert len(live_server.answers(site_key)) == 1
+
+
+def test_an_unknown_site_key_is_named_in_the_console(visit):
+    guest = visit()
+    page = guest.open("inline.html", "sNoSuchSiteKey01")
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("ces-prompt").count() == 0
+    assert any("sNoSuchSiteKey01" in line and "widget-server site list" in line for line in guest.console), guest.console
