@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it, on a fresh Debian machine (as root): installs Debian's
-# Chromium, PostgreSQL and Redis and the test dependencies, runs every test on SQLite, then every
-# test again on PostgreSQL.
+# Chromium, PostgreSQL and Redis, and the test dependencies into a virtual environment; runs
+# every test on SQLite, then every test again on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 apt-get update
-apt-get install -y chromium postgresql redis-server
-pip install -e '.[test]'
+apt-get install -y chromium postgresql redis-server python3-venv
+# Into a virtual environment, never the system's Python (PEP 668): the one already active,
+# or .venv beside the checkout.
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    . .venv/bin/activate
+fi
+python -m pip install -e '.[test]'
 
 python -m pytest
 
