@@ -17,7 +17,7 @@ deployment recipe) against:
 
 wrk POSTs answers as the widget does (text/plain JSON, each with a new id; bench/ingest.lua)
 over --connections connections. With --nginx (Debian's `nginx`), every server, the baseline
-included, sits behind nginx configured as the README's deployment recipe shows, as in
+included, sits behind nginx configured as docs/deploying.md shows, as in
 production: wrk then keeps its connections open, and gunicorn talks only to nginx. It
 prints throughput, p50 and p99 latency and errors for each, and each one's ratio to the
 baseline, then checks that every answer the server acknowledged was stored once.
@@ -62,7 +62,7 @@ class Gunicorn:
         self.process.wait(timeout=20)
 
 
-# The README's proxy block (Deploying beyond one machine), in a configuration of its own.
+# The proxy block of docs/deploying.md, in a configuration of its own.
 NGINX_CONFIG = """
 worker_processes 1;
 daemon off;
@@ -130,7 +130,7 @@ def wrk(url, site_key, seconds, connections):
 
 def measure(app_spec, env, site_key, options):
     if options.nginx:
-        # As the README deploys it: the proxy's address is not the visitor's.
+        # As docs/deploying.md deploys it: the proxy's address is not the visitor's.
         env = dict(env, TRUSTED_PROXIES="1")
     server = Gunicorn(app_spec, options.workers, env)
     proxy = Nginx(server.port) if options.nginx else None

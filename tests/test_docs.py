@@ -1,4 +1,5 @@
-"""README.md documents every setting, command and widget attribute."""
+"""README.md documents every setting, command and widget attribute, and its generated parts
+(the settings and commands tables, docs/cli.md) match the code."""
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,27 @@ def test_every_command_is_in_the_readme(app):
 def test_every_widget_attribute_is_in_the_contract_and_the_readme(attribute):
     assert attribute in WIDGET
     assert attribute in README
+
+
+def test_the_generated_reference_parts_are_current():
+    # cog (cogapp) reruns the generators in README.md and docs/cli.md and fails on any change.
+    from cogapp import Cog
+
+    root = Path(__file__).parent.parent
+    status = Cog().main(["cog", "--check", "--diff", "-I", str(root),
+                         str(root / "README.md"), str(root / "docs" / "cli.md")])
+    assert status == 0, "README.md or docs/cli.md is stale: run `cog -r README.md docs/cli.md`"
+
+
+def test_the_readme_stays_a_users_readme():
+    # Measurements, their method and history live in docs/; the README says what a user needs.
+    assert len(README.splitlines()) <= 320
+
+
+def test_every_link_to_the_docs_leads_to_a_file():
+    import re
+
+    root = Path(__file__).parent.parent
+    for document in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(((?:\.\./|docs/|bench/)?[\w./-]+\.md)(?:#[\w-]+)?\)", document.read_text()):
+            assert (document.parent / target).exists(), (document.name, target)

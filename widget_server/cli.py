@@ -61,7 +61,7 @@ def use_served_address(app, host, port):
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @with_appcontext
 def run(host, port):
-    """Serve the app (a development server; use gunicorn in production, see the README)."""
+    """Serve the app (a development server; use gunicorn in production, see docs/deploying.md)."""
     app = current_app._get_current_object()
     use_served_address(app, host, port)
     serve(app, host, port)
@@ -69,8 +69,13 @@ def run(host, port):
 
 def init_app(app):
     """Make the commands part of the app, so `widget-server` and test runners find them."""
-    for command in (run, site, admin, answers, alerts, db_group, rollups_group, backup, show_settings, demo):
+    for command in commands():
         app.cli.add_command(command)
+
+
+def commands():
+    """Every command of `widget-server`, in the order its reference lists them."""
+    return (run, demo, site, admin, alerts, answers, db_group, rollups_group, backup, show_settings)
 
 
 def fail(message):

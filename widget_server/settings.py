@@ -48,7 +48,8 @@ SETTINGS = (
         None,
         "Base URL that customers' browsers reach this server at (https://ces.example.com), "
         "used in the script tags, admin links and alerts the server and the CLI print. Unset: the "
-        "address `widget-server run` or `demo` was last started on (http://127.0.0.1:5000 before that).",
+        "address `widget-server run` or `demo` was last started on (http://127.0.0.1:5000 before that). "
+        "An https URL also makes the admin's session cookie Secure.",
     ),
     Setting(
         "WIDGET_PUBLIC_URL",

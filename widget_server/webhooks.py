@@ -194,7 +194,7 @@ def signature_headers(webhook, alert_id, body, timestamp=None):
 
 
 def verify(secret, body, headers, now=None):
-    """What a receiver does without the standardwebhooks package (README): recompute the
+    """What a receiver does without the standardwebhooks package (docs/alerts.md): recompute the
     signature of id, timestamp and body, and refuse a timestamp too far from now."""
     headers = {name.lower(): value for name, value in headers.items()}
     alert_id, timestamp = headers.get(ID_HEADER, ""), headers.get(STAMP_HEADER, "")
