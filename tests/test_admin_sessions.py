@@ -131,3 +131,61 @@ def test_an_unknown_name_takes_as_long_as_a_known_one(server):
     unknown = [login_time(server, f"nobody-{number}", f"127.0.2.{number}") for number in range(9)]
 
     assert statistics.median(unknown) > 0.6 * statistics.median(known), (known, unknown)
+
+
+def cli(server, *args, stdin=None):
+    done = subprocess.run([sys.executable, "-m", "widget_server.cli", *args], input=stdin, text=True, env=server.env,
+                          capture_output=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_removed_admins_session_does_not_open_the_next_admins_account(server):
+    cli(server, "admin", "add", "bob", "--password-stdin", stdin=PASSWORD + "\n")
+    bob = Browser(server)
+    assert bob.log_in("bob")[0] == 302 and bob.can_see_the_admin()
+
+    cli(server, "admin", "remove", "bob")
+    # SQLite gives the next row the id bob had.
+    cli(server, "admin", "add", "carol", "--password-stdin", stdin=PASSWORD + "\n")
+
+    assert not bob.can_see_the_admin()
+
+
+def test_logins_sent_together_are_counted_all_the_same(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    address = "127.0.4.1"
+    tokens = []
+    for _ in range(12):
+        browser = Browser(server, address)
+        _, _, page = browser.request("GET", "/admin/login")
+        tokens.append((browser, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)))
+
+    def guess(pair):
+        browser, token = pair
+        return browser.request("POST", "/admin/login", {"username": "olivia", "password": "a guess at it",
+                                                         "csrf_token": token})[0]
+
+    with ThreadPoolExecutor(len(tokens)) as pool:
+        statuses = list(pool.map(guess, tokens))
+
+    # LOGIN_RATE_LIMIT is 5 here: no more wrong passwords are tried than that, however sent.
+    assert statuses.count(401) <= 5 and statuses.count(429) >= 7, statuses
+
+
+def test_a_session_ends_after_admin_session_hours_however_busy(app, client, admin, monkeypatch):
+    from widget_server import auth
+
+    from .test_admin import login
+
+    clock = [time.time()]
+    monkeypatch.setattr(auth, "now", lambda: clock[0])
+    login(client)
+    hours = app.config["ADMIN_SESSION_HOURS"]
+    # Busy all along: a page every half hour refreshes the cookie, not the login.
+    for _ in range(hours * 2 - 1):
+        clock[0] += 1800
+        assert client.get("/admin/").status_code == 200
+
+    clock[0] += 1800
+    assert client.get("/admin/").status_code == 302

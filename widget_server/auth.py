@@ -1,20 +1,29 @@
 """Admin login: the login and logout views, the login_required guard, and the security
 headers every admin page is served with."""
 import functools
+import time
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
 from .errors import admin_errors
-from .limits import count_login_failure, refuse_login_after_failures
+from .limits import refund_login_attempt, take_login_attempt
 from .models import AdminUser, utcnow
+
+def now():
+    return time.time()
+
 
 def load_admin():
     g.admin = None
     admin_id = session.get("admin_id")
     if admin_id:
         admin = AdminUser.get_or_none(AdminUser.id == admin_id)
-        # A session made before the admin's last logout or password change has ended.
-        if admin is not None and session.get("session_version") == admin.session_version:
+        # A session made before the admin's last logout or password change has ended, and
+        # so has one older than ADMIN_SESSION_HOURS: a cookie refreshed by use (and a stolen
+        # one kept busy) does not make the login last longer.
+        age = now() - session.get("logged_in_at", 0)
+        if (admin is not None and session.get("session_version") == admin.session_version
+                and age < current_app.config["ADMIN_SESSION_HOURS"] * 3600):
             g.admin = admin
         else:
             session.clear()
@@ -60,16 +69,17 @@ def login():
     error = None
     if request.method == "POST":
         username = request.form.get("username", "")
-        refuse_login_after_failures(username)
+        take_login_attempt(username)
         admin = AdminUser.logging_in(username, request.form.get("password", ""))
         if admin is None:
-            count_login_failure(username)
             error = "Unknown username or wrong password."
         else:
+            refund_login_attempt(username)
             session.clear()
             session.permanent = True
             session["admin_id"] = admin.id
             session["session_version"] = admin.session_version
+            session["logged_in_at"] = int(now())
             admin.last_login_at = utcnow()
             admin.save()
             return redirect(safe_next(request.args.get("next")))

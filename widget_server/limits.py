@@ -64,21 +64,24 @@ def login_failures(username):
             ("LOGIN_RATE_LIMIT", f"{client} account:{username[:80]}", "client address and account")]
 
 
-def refuse_login_after_failures(username):
-    """Before a login is checked: 429 once its client used up an allowance of failures."""
+def take_login_attempt(username):
+    """Before a password is checked, count the attempt as a failure against each allowance,
+    and refuse it with 429 once one is used up. Counted first, in one step per allowance, so
+    attempts sent together cannot all pass a check made before any of them was counted."""
     counter = current_app.extensions["rate_limits"]
     for setting, key, whose in login_failures(username):
         limit = parsed_limit(current_app.config[setting])
-        if not counter.test(limit, "login-failures", key):
+        if not counter.hit(limit, "login-failures", key):
             reset_at = counter.get_window_stats(limit, "login-failures", key).reset_time
             wait = max(1, math.ceil(reset_at - time.time()))
             raise TooManyRequests(f"{limit} failed logins per {whose} reached; retry in {wait} s", retry_after=wait)
 
 
-def count_login_failure(username):
+def refund_login_attempt(username):
+    """The password was right: the attempt counted by take_login_attempt was no failure."""
     counter = current_app.extensions["rate_limits"]
     for setting, key, _ in login_failures(username):
-        counter.hit(parsed_limit(current_app.config[setting]), "login-failures", key)
+        counter.hit(parsed_limit(current_app.config[setting]), "login-failures", key, cost=-1)
 
 
 def limit_public(blueprint, scope="public"):

@@ -285,9 +285,11 @@ class Impression(flask_db.Model):
 class AdminUser(flask_db.Model):
     username = peewee.CharField(max_length=80, unique=True)
     password_hash = peewee.CharField(max_length=255)
-    # Every session carries the version it was made in; a logout or a new password moves it
-    # on, which ends every earlier session of this admin, stolen cookies included.
-    session_version = peewee.IntegerField(default=1)
+    # Every session carries the version it was made in; a logout or a new password draws a
+    # new one, which ends every earlier session of this admin, stolen cookies included.
+    # Drawn at random, not counted: an admin made later under a reused id (SQLite reuses
+    # the last one) must not take the sessions of the one removed.
+    session_version = peewee.IntegerField(default=lambda: new_session_version())
     created_at = peewee.DateTimeField(default=utcnow)
     last_login_at = peewee.DateTimeField(null=True)
 
@@ -295,7 +297,7 @@ class AdminUser(flask_db.Model):
         if len(password) < 10:
             raise ValueError("password: use at least 10 characters")
         self.password_hash = generate_password_hash(password)
-        self.session_version += 1
+        self.session_version = new_session_version()
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
@@ -312,7 +314,12 @@ class AdminUser(flask_db.Model):
 
     def end_sessions(self):
         """End every session of this admin made so far."""
-        AdminUser.update(session_version=AdminUser.session_version + 1).where(AdminUser.id == self.id).execute()
+        AdminUser.update(session_version=new_session_version()).where(AdminUser.id == self.id).execute()
+
+
+def new_session_version():
+    # Fits the column's 32-bit integer on PostgreSQL.
+    return secrets.randbelow(2**31 - 2) + 1
 
 
 @functools.cache
