@@ -43,3 +43,34 @@ def test_an_unreachable_database_answers_503(tmp_path):
     response = post_answer(app.test_client(), "some-site")
 
     assert response.status_code == 503 and response.headers["Retry-After"]
+
+
+def test_every_connection_taken_answers_503_not_500(tmp_path):
+    import threading
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "x", "ALERT_WORKER": 0, "DATABASE_POOL_SIZE": 1})
+    flask_db.database.close_all()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_only_connection():
+        # Another request (slow, or stuck sending its body) holding the pool's one connection.
+        with flask_db.database.connection_context():
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_the_only_connection)
+    holder.start()
+    holding.wait(5)
+    try:
+        client = app.test_client()
+        answer = post_answer(client, "some-site")
+        config = client.get("/api/v1/sites/some-site/config")
+        admin = client.get("/admin/login")
+    finally:
+        release.set()
+        holder.join()
+
+    assert answer.status_code == config.status_code == 503 and answer.headers["Retry-After"]
+    assert answer.is_json and "retry" in answer.json["error"]
+    assert admin.status_code == 503 and "Try again shortly" in admin.text

@@ -4,6 +4,7 @@ says which when it is made; the app's own handlers cover requests no blueprint m
 import re
 
 import peewee
+from playhouse.pool import MaxConnectionsExceeded
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -25,6 +26,7 @@ def admin_errors(blueprint):
     """Answer the blueprint's refusals and database outages with an admin page."""
     blueprint.register_error_handler(PayloadError, refusal_page)
     blueprint.register_error_handler(peewee.OperationalError, unavailable_page)
+    blueprint.register_error_handler(MaxConnectionsExceeded, unavailable_page)
     blueprint.register_error_handler(peewee.InternalError, read_only(unavailable_page))
     return blueprint
 
@@ -109,4 +111,6 @@ def init_app(app):
     app.before_request(refuse_nul_characters)
     app.register_error_handler(PayloadError, refusal_as_json)
     app.register_error_handler(peewee.OperationalError, unavailable_as_json)
+    # Every pooled connection in use (slow requests holding them): busy, not broken.
+    app.register_error_handler(MaxConnectionsExceeded, unavailable_as_json)
     app.register_error_handler(peewee.InternalError, read_only(unavailable_as_json))

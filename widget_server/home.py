@@ -1,6 +1,7 @@
 """The server's own front door: a home page saying what it is, the favicon, and /healthz
 for load balancers (no login, no session, no rate limit)."""
 import peewee
+from playhouse.pool import MaxConnectionsExceeded
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 
 from .db import flask_db
@@ -27,7 +28,7 @@ def healthz():
     try:
         with database.connection_context():
             database.execute_sql("SELECT 1")
-    except peewee.DatabaseError as error:
+    except (peewee.DatabaseError, MaxConnectionsExceeded) as error:
         # The detail (a host, a path) is for the operator's log, not for whoever asks.
         current_app.logger.error("health check: database unavailable: %s", error)
         response = jsonify(status="unavailable", reason="the database does not answer")
