@@ -77,15 +77,37 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(app, s
 
 @pytest.mark.parametrize("host", ["[::127.0.0.1]", "[64:ff9b::7f00:1]", "[64:ff9b::a9fe:a9fe]",
                                   "[64:ff9b:1::a9fe:a9fe]", "[2002:7f00:1::]", "[::ffff:0:a00:1]",
-                                  "[::ffff:127.0.0.1]", "[::1]", "127.0.0.1", "169.254.169.254", "10.1.2.3"])
+                                  "[::ffff:127.0.0.1]", "[::1]", "127.0.0.1", "169.254.169.254", "10.1.2.3",
+                                  # Site-local, local-use NAT64 (whatever its last bits), and
+                                  # ranges outside global unicast that Python still calls global.
+                                  "[fec0::1]", "[64:ff9b:1:a00:1::808:808]", "[64:ff9b:1::808:808]",
+                                  "[::1:7f00:1]", "[5f00::1]"])
 def test_private_addresses_in_any_form_are_refused(site, host):
     with pytest.raises(webhooks.WebhookError, match="^url: .*private, loopback or link-local"):
         webhooks.create_webhook(site, f"http://{host}/hook", "any")
 
 
-@pytest.mark.parametrize("host", ["[64:ff9b::808:808]", "[2002:808:808::]", "8.8.8.8"])
+@pytest.mark.parametrize("host", ["[64:ff9b::808:808]", "[2002:808:808::]", "8.8.8.8", "[2606:4700::1111]"])
 def test_public_addresses_in_those_forms_are_allowed(site, host):
     assert webhooks.create_webhook(site, f"http://{host}/hook", "any").url == f"http://{host}/hook"
+
+
+@pytest.mark.parametrize(("url", "port"), [("http://[2606:4700::1111]/hook", 80),
+                                           ("https://[2606:4700::1111]/hook", 443),
+                                           ("http://[2606:4700::1111]:8080/hook", 8080)])
+def test_an_ipv6_address_without_a_port_is_reached_on_the_schemes_port(app, site, monkeypatch, url, port):
+    dialled = []
+
+    def create_connection(address, timeout=None, *args, **kwargs):
+        dialled.append(address)
+        raise ConnectionRefusedError("not in a test")
+
+    monkeypatch.setattr(outbox.socket, "create_connection", create_connection)
+    webhooks.enqueue_test(webhooks.create_webhook(site, url, "any"))
+
+    outbox.deliver_due(app.config)
+
+    assert dialled == [("2606:4700::1111", port)]
 
 
 @pytest.fixture

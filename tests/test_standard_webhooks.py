@@ -57,14 +57,29 @@ def test_a_captured_alert_cannot_be_replayed_under_another_id(app, site, receive
         Receiving(hook.secret).verify(body, replayed)
 
 
-def test_the_plain_python_check_in_the_readme_agrees(app, site, receiver):
+def documented_verify():
+    """The standard-library check docs/alerts.md gives receivers, as written there."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "alerts.md").read_text()
+    code, = (block for block in re.findall(r"```python\n(.*?)```", text, re.DOTALL) if "def verify(" in block)
+    namespace = {}
+    exec(code, namespace)
+    return namespace["verify"]
+
+
+@pytest.mark.parametrize("verify", [webhooks.verify, documented_verify()], ids=["server", "docs"])
+def test_the_plain_python_check_agrees(app, site, receiver, verify):
     hook = webhooks.create_webhook(site, receiver.url, "any", allowed_networks=LOOPBACK)
     deliver_test_alert(app, hook)
     (_, headers, body), = receiver.received
 
-    assert webhooks.verify(hook.secret, body, headers)
-    assert not webhooks.verify(hook.secret, body + b" ", headers)
-    assert not webhooks.verify(hook.secret, body, {**headers, "webhook-timestamp": "1000000"})
+    assert verify(hook.secret, body, headers)
+    assert not verify(hook.secret, body + b" ", headers)
+    assert not verify(hook.secret, body, {**headers, "webhook-timestamp": "1000000"})
+    # A forged header a receiver must refuse, not crash on.
+    assert not verify(hook.secret, body, {**headers, "webhook-signature": "v1,\u00e9t\u00e9"})
 
 
 def test_a_target_made_before_keeps_its_old_headers_beside_the_new(app, site, receiver):

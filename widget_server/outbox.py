@@ -117,7 +117,10 @@ def post(parts, address, body, headers, timeout):
     """POST to the address checked, without following redirects (a redirect could point
     anywhere); return the status."""
     connection_class = CheckedTLSConnection if parts.scheme == "https" else CheckedConnection
-    connection = connection_class(parts.hostname, parts.port, address, timeout)
+    # The port said, or the scheme's: left to http.client, an IPv6 address's last group
+    # would be read as the port.
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    connection = connection_class(parts.hostname, port, address, timeout)
     try:
         connection.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body, headers)
         response = connection.getresponse()

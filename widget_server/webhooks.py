@@ -66,10 +66,14 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
 
 
 # IPv6 addresses that carry an IPv4 address in their last 32 bits: IPv4-compatible,
-# IPv4-translated (RFC 2765), NAT64 (RFC 6052) and local NAT64 (RFC 8215). Mapped and 6to4
+# IPv4-translated (RFC 2765) and the well-known NAT64 prefix (RFC 6052). Mapped and 6to4
 # addresses are read by the ipaddress module itself.
 IPV4_IN_THE_LAST_32_BITS = tuple(ipaddress.ip_network(network) for network in
-                                 ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48"))
+                                 ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96"))
+# Every other public IPv6 address is global unicast. Python's is_global alone lets through
+# ranges that are not (site-local fec0::/10, reserved ones), and the local-use NAT64 prefix
+# (RFC 8215) is translated inside one network, wherever its IPv4 part points.
+GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
 
 
 def embedded_ipv4(ip):
@@ -81,6 +85,15 @@ def embedded_ipv4(ip):
     if any(ip in network for network in IPV4_IN_THE_LAST_32_BITS):
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return None
+
+
+def is_public(ip):
+    embedded = embedded_ipv4(ip)
+    if embedded:
+        return is_public(embedded)
+    if ip.version == 6 and ip not in GLOBAL_UNICAST:
+        return False
+    return ip.is_global and not ip.is_multicast
 
 
 def check_target(url, allowed_networks=()):
@@ -105,12 +118,12 @@ def check_target(url, allowed_networks=()):
     allowed = [ipaddress.ip_network(network, strict=False) for network in allowed_networks]
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        for each in filter(None, (ip, embedded_ipv4(ip))):
-            if not any(each in network for network in allowed) and (not each.is_global or each.is_multicast):
-                raise WebhookError(
-                    f"url: {parts.hostname} resolves to {each}, a private, loopback or link-local address; "
-                    "alerts only go to public hosts unless ALERT_ALLOWED_NETWORKS allows it"
-                )
+        forms = list(filter(None, (ip, embedded_ipv4(ip))))
+        if not is_public(ip) and not any(each in network for each in forms for network in allowed):
+            raise WebhookError(
+                f"url: {parts.hostname} resolves to {forms[-1]}, a private, loopback or link-local address; "
+                "alerts only go to public hosts unless ALERT_ALLOWED_NETWORKS allows it"
+            )
     return parts, addresses[0]
 
 
@@ -201,7 +214,8 @@ def verify(secret, body, headers, now=None):
     if not alert_id or not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
         return False
     expected = standard_signature(signing_key(secret), alert_id, timestamp, body)
-    return any(hmac.compare_digest(expected, given) for given in headers.get(SIGNATURE_HEADER, "").split())
+    # As bytes: compare_digest refuses text that is not ASCII, which a forged header may hold.
+    return any(hmac.compare_digest(expected.encode(), given.encode()) for given in headers.get(SIGNATURE_HEADER, "").split())
 
 
 def verify_legacy(secret, body, headers, now=None):
@@ -211,7 +225,7 @@ def verify_legacy(secret, body, headers, now=None):
     if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
         return False
     expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(f"v1={expected}", headers.get(LEGACY_SIGNATURE_HEADER.lower(), ""))
+    return hmac.compare_digest(f"v1={expected}".encode(), headers.get(LEGACY_SIGNATURE_HEADER.lower(), "").encode())
 
 
 def body_bytes(document):
