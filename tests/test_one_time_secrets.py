@@ -55,3 +55,30 @@ def test_a_one_time_secret_is_in_the_page_that_made_it_and_nowhere_else(client, 
     assert secret not in client.get(f"/admin/sites/{site.key}").text
     stored = ApiToken.get().token_hash if path == "tokens" else Webhook.get().secret
     assert stored  # kept as its hash (tokens) or for signing (secrets), never shown again
+
+
+@pytest.mark.parametrize("action", ["active", "delete"])
+def test_a_targets_url_stays_out_of_the_cookie(client, admin, site, action):
+    # Receiver URLs often carry a token of their own (Slack's do, in the path).
+    url = "http://127.0.0.1:9/services/T000/B000/XXXXsecretpart?tok=abc123"
+    hook = Webhook.create(site=site, url=url, secret="whsec_x", rule="any")
+    login(client)
+    page = client.get(f"/admin/sites/{site.key}").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    done = client.post(f"/admin/sites/{site.key}/webhooks/{hook.id}/{action}", data={"csrf_token": csrf})
+
+    assert done.status_code == 302
+    assert "XXXXsecretpart" not in cookie_contents(done) and "abc123" not in cookie_contents(done)
+
+
+def test_a_privacy_deletion_keeps_the_customer_id_out_of_the_cookie(client, admin, site):
+    login(client)
+    page = client.get("/admin/sites/").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    done = client.post("/admin/sites/privacy", data={"customer": "jane.doe@example.com", "confirm": "yes",
+                                                     "csrf_token": csrf})
+
+    assert done.status_code == 302
+    assert "jane.doe" not in cookie_contents(done)

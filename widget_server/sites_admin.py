@@ -41,7 +41,8 @@ def delete_customer():
         flash("Nothing deleted: tick the box to confirm.")
     else:
         try:
-            flash(f"Deleted {retention.delete_customer(customer)} answers of customer {customer.strip()!r}.")
+            # Flashed messages travel in the session cookie (signed, not hidden): no customer id.
+            flash(f"Deleted that customer's answers: {retention.delete_customer(customer)}.")
         except ValueError as error:
             flash(str(error))
     return redirect(url_for("sites.index", _anchor="privacy"))
@@ -173,7 +174,8 @@ def toggle_webhook(key, webhook_id):
     webhook.active = not webhook.active
     webhook.paused_reason = ""
     webhook.save()
-    flash(f"Alerts to {webhook.url} {'resumed' if webhook.active else 'paused'}.")
+    # Not its URL: flashed messages travel in the session cookie, and URLs carry tokens.
+    flash(f"Alert target {webhook.id} {'resumed' if webhook.active else 'paused'}.")
     return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
 
 
@@ -183,7 +185,7 @@ def delete_webhook(key, webhook_id):
     """Remove a target and its delivery history."""
     webhook = webhook_of(key, webhook_id)
     webhook.delete_instance(recursive=True)
-    flash(f"Alerts to {webhook.url} removed.")
+    flash(f"Alert target {webhook.id} removed.")
     return redirect(url_for("sites.edit", key=key, _anchor="alerts"))
 
 
