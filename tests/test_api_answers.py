@@ -121,6 +121,8 @@ def test_json_content_type_is_accepted_too(client, site):
         ({"ref": "line\nbreak"}, 400, "ref"),
         ({"ref": "nul\x00byte"}, 400, "ref"),
         ({"page": "javascript:alert(1)"}, 400, "page"),
+        ({"page": " https://help.example.com/a"}, 400, "page"),
+        ({"page": "https://help.example.com\t"}, 400, "page"),
         ({"page": "https://" + "a" * 2000}, 400, "page"),
         ({"locale": "english please"}, 400, "locale"),
         ({"customer": "c" * 201}, 400, "customer"),

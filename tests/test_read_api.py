@@ -100,7 +100,9 @@ def test_tokens_are_stored_hashed(site, token):
     [("from=yesterday", "from"), ("to=0001-01-01", "to"), ("limit=0", "limit"), ("limit=5000", "limit"),
      ("cursor=%%%", "cursor"), ("cursor=MTIz", "cursor"), ("touchpoint=Not%20Valid", "touchpoint"),
      ("class=great", "class"), ("with=photos", "with"), ("from=2026-02-30", "from"), ("from=20260201", "from"),
-     ("place=" + "p" * 201, "place"), ("id=short", "id")],
+     ("place=" + "p" * 201, "place"), ("id=short", "id"),
+     # Only plain digits are a whole number, as the description says (Python's int() takes more).
+     ("limit=%2B5", "limit"), ("limit=1_0", "limit"), ("limit=%205", "limit"), ("limit=%D9%A5", "limit")],
 )
 def test_bad_parameters_name_their_field(client, site, token, query, field):
     response = get(client, f"/api/v1/sites/{site.key}/answers?{query}", token)

@@ -100,16 +100,17 @@ def _object_with_each_key_once(pairs):
 LARGEST_INTEGER = 2**63 - 1
 
 
+DIGITS = re.compile(r"[0-9]{1,19}")
+
+
 def whole_number_argument(args, name, default, low=1, high=LARGEST_INTEGER):
     """A query argument holding a whole number from `low` to `high`, or `default` when it
     is missing; anything else is refused naming it."""
     value = args.get(name, "")
     if value == "":
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        number = None
+    # Digits only: int() would also take "+5", "1_0", " 5" and other scripts' digits.
+    number = int(value) if DIGITS.fullmatch(value) else None
     if number is None or not low <= number <= high:
         raise PayloadError(name, f"must be a whole number from {low} to {high}")
     return number
@@ -155,9 +156,10 @@ def text(max_length, multiline=False, pattern=None, hint=""):
 def page_url(field, value):
     """Keep scheme, host, port and path: query strings, fragments and user info (a user
     name and password) can carry personal data and secrets."""
-    value = text(2000)(field, value)
-    if not value:
+    if value == "":
         return value
+    text(2000)(field, value)
+    # Checked as sent: no space or tab around it, as the description says.
     if not PAGE_URL.fullmatch(value):
         raise PayloadError(field, "must be an http(s) URL, with a port from 1 to 65535 if it has one")
     try:
