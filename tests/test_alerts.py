@@ -3,6 +3,7 @@ import datetime
 import functools
 import json
 import re
+import threading
 
 import pytest
 
@@ -242,3 +243,23 @@ def test_alert_targets_are_managed_in_the_admin(app, client, site, admin, receiv
     assert "Test alert" in json.loads(receiver.received[0][2])["text"]
     assert "status-delivered" in delivered
     assert paused is False and Webhook.select().count() == 0 and Delivery.select().count() == 0
+
+
+def test_answers_stored_while_the_worker_sends_do_not_stop_its_round(app, client, site, receiver, monkeypatch):
+    hook = webhooks.create_webhook(site, receiver.url, "any", allowed_networks=LOOPBACK, grace_seconds=0)
+    for number in range(3):
+        webhooks.enqueue_test(hook)
+    sent = outbox.attempt
+
+    def attempt_while_a_customer_answers(delivery, config):
+        sent(delivery, config)
+        # Another request, on a connection of its own, stores an answer between two of the
+        # round's deliveries.
+        other = threading.Thread(target=answer, args=(app.test_client(), site, 7), kwargs={"key": f"w{delivery.id}"})
+        other.start()
+        other.join()
+
+    monkeypatch.setattr(outbox, "attempt", attempt_while_a_customer_answers)
+
+    assert outbox.deliver_due(app.config) == 3
+    assert Delivery.select().where(Delivery.status == "delivered", Delivery.answer.is_null()).count() == 3

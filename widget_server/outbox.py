@@ -42,8 +42,11 @@ def deliver_due(config, limit=20):
     due = (Delivery.select(Delivery.id)
            .where((Delivery.status == "pending") & (Delivery.next_attempt_at <= now) & free)
            .order_by(Delivery.next_attempt_at).limit(limit))
+    # Read whole before the first claim: a cursor left open holds SQLite's read snapshot,
+    # and a claim made under it fails once another connection has written since.
+    due_ids = [delivery_id for (delivery_id,) in due.tuples()]
     tried = 0
-    for (delivery_id,) in due.tuples():
+    for delivery_id in due_ids:
         claim = (Delivery.update(claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS))
                  .where((Delivery.id == delivery_id) & (Delivery.status == "pending") & free))
         if claim.execute() == 1:
