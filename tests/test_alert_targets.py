@@ -150,3 +150,51 @@ def test_tls_is_checked_against_the_name_while_connecting_to_the_checked_address
 
     assert Delivery.get().status == "delivered", Delivery.get().last_error
     assert received[0][0]["Host"] == f"hooks-tls.test:{port}"
+
+
+@pytest.fixture
+def tarpit():
+    """A receiver that accepts the alert and then answers one byte at a time, slowly enough
+    that no single read ever times out."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.recv(65536)
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"x" * 1000:
+                    if stop.wait(0.3):
+                        break
+                    try:
+                        connection.sendall(bytes([byte]))
+                    except OSError:
+                        break
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    stop.set()
+    thread.join(5)
+    listener.close()
+
+
+def test_a_receiver_that_trickles_its_answer_is_cut_off_at_the_timeout(app, site, tarpit):
+    import time
+
+    app.config.update(ALERT_ALLOWED_NETWORKS=LOOPBACK, ALERT_TIMEOUT_SECONDS=1)
+    webhooks.enqueue_test(webhooks.create_webhook(site, tarpit, "any", allowed_networks=LOOPBACK))
+    started = time.monotonic()
+
+    outbox.deliver_due(app.config)
+
+    # The timeout bounds the whole attempt, not each read, so one slow receiver cannot hold
+    # up every other site's alerts.
+    assert time.monotonic() - started < 3
+    delivery = Delivery.get()
+    assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_error

@@ -101,9 +101,19 @@ class CheckedConnection(http.client.HTTPConnection):
     def __init__(self, host, port, address, timeout):
         super().__init__(host, port, timeout=timeout)
         self.address = address
+        self.timed_out = False
 
     def connect(self):
         self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+    def cut_off(self):
+        """End the exchange from another thread: a blocked read returns at once."""
+        self.timed_out = True
+        if self.sock is not None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class CheckedTLSConnection(CheckedConnection):
@@ -124,12 +134,21 @@ def post(parts, address, body, headers, timeout):
     # would be read as the port.
     port = parts.port or (443 if parts.scheme == "https" else 80)
     connection = connection_class(parts.hostname, port, address, timeout)
+    # The timeout bounds the whole attempt, not each read: a receiver trickling its answer
+    # a byte at a time would stay under it forever, and hold up every alert behind it.
+    deadline = threading.Timer(timeout, connection.cut_off)
+    deadline.start()
     try:
         connection.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body, headers)
         response = connection.getresponse()
         response.read(65536)
         return response.status
+    except (OSError, http.client.HTTPException):
+        if connection.timed_out:
+            raise TimeoutError(f"no whole answer within {timeout} s") from None
+        raise
     finally:
+        deadline.cancel()
         connection.close()
 
 

@@ -131,7 +131,8 @@ SETTINGS = (
     Setting(
         "ALERT_TIMEOUT_SECONDS",
         10,
-        "Seconds to wait for a webhook receiver before counting the attempt as failed.",
+        "Seconds a delivery attempt may take in all (connecting, sending, the whole answer) before it "
+        "counts as failed.",
     ),
     Setting(
         "CONFIG_MAX_AGE",
