@@ -25,11 +25,22 @@ def index():
     return sites_page()
 
 
+# Refusals name the setting; where the form spells it otherwise, the field to mark.
+FORM_FIELD = {"origin": "origins", "touchpoint_scales": "custom_scales"}
+
+
+def problems_of(error, fallback):
+    """[(form field, message)] for a refusal "setting: what is wrong"; one that names no
+    field of the form is shown at `fallback`."""
+    name = str(error).partition(":")[0]
+    return [(FORM_FIELD.get(name, name) if name.replace("_", "").isalpha() else fallback, str(error))]
+
+
 def sites_page(errors=(), form=None):
     sites = list(Site.select().order_by(Site.name))
     totals = ScoreCount.select(ScoreCount.site_id, fn.SUM(ScoreCount.answers)).group_by(ScoreCount.site_id)
     counts = {site_id: int(total) for site_id, total in totals.tuples()}
-    return render_template("admin/sites.html", sites=sites, counts=counts, errors=list(errors), form=form or {})
+    return render_template("admin/sites.html", sites=sites, counts=counts, problems=list(errors), form=form or {})
 
 
 @bp.post("/privacy")
@@ -57,7 +68,7 @@ def create():
         site = Site.create_with_key(form.get("name", ""), lines(form.get("origins", "")),
                                     company=form.get("company", ""))
     except SiteSettingError as error:
-        return sites_page([str(error)], form), 400
+        return sites_page(problems_of(error, "name"), form), 400
     flash(f"Created {site.name}. Paste its script tag into your pages.")
     return redirect(url_for("sites.edit", key=site.key))
 
@@ -72,40 +83,44 @@ def edit(key):
         try:
             site.change(**settings_from(request.form))
         except SiteSettingError as error:
-            errors.append(str(error))
+            errors = problems_of(error, "name")
+            # The page shows the site as saved (change() stops halfway through a refusal),
+            # and the form what was typed.
+            site = Site.get_by_id(site.id)
         else:
             site.save()
             flash("Saved. Visitors see the change within "
                   f"{current_app.config['CONFIG_MAX_AGE'] // 60} minutes.")
             return redirect(url_for("sites.edit", key=site.key))
-    return site_page(site, errors), 400 if errors else 200
+    return site_page(site, errors, form=request.form if errors else None), 400 if errors else 200
 
 
-def site_page(site, errors=(), webhook_errors=(), webhook_form=None, one_time=None):
+def site_page(site, problems=(), webhook_form=None, one_time=None, form=None):
     """The site's page: script tag, preview, alerts, API tokens and settings; with
-    one_time=(what, value), a secret just made, shown at its top this once."""
+    one_time=(what, value), a secret just made, shown at its top this once. A refused form
+    comes back with its problems and, in `form` or `webhook_form`, what was typed."""
     return render_template(
         "admin/site.html",
         site=site,
         one_time=one_time,
-        errors=list(errors),
+        problems=list(problems),
+        form=form or {},
         scales=SCALES,
         touchpoints=touchpoints_of(site),
         script_tag=script_tag_for(site),
         texts=text_overrides(site),
         languages=sorted(locales.STRINGS),
         widget_version=served_script(current_app._get_current_object(), "widget").version,
-        **alerts_context(site, webhook_errors, webhook_form),
+        **alerts_context(site, webhook_form),
     )
 
 
-def alerts_context(site, webhook_errors=(), webhook_form=None):
+def alerts_context(site, webhook_form=None):
     deliveries = (Delivery.select(Delivery, Webhook).join(Webhook).where(Webhook.site == site)
                   .order_by(Delivery.id.desc()).limit(20))
     return {"webhooks": list(site.webhooks.order_by(Webhook.id)), "deliveries": list(deliveries),
             "api_tokens": list(site.api_tokens.order_by(ApiToken.id)),
-            "rules": RULES, "formats": FORMATS, "webhook_errors": list(webhook_errors),
-            "webhook_form": webhook_form or {}}
+            "rules": RULES, "formats": FORMATS, "webhook_form": webhook_form or {}}
 
 
 @bp.post("/<key>/webhooks")
@@ -120,7 +135,7 @@ def add_webhook(key):
             form.get("format", "json"), current_app.config["ALERT_ALLOWED_NETWORKS"],
             grace_seconds=form.get("grace_seconds", 60))
     except webhooks.WebhookError as error:
-        return site_page(site, webhook_errors=[str(error)], webhook_form=form), 400
+        return site_page(site, problems_of(error, "url"), webhook_form=form), 400
     # The page itself, not a redirect: a secret must not ride in the session cookie.
     return site_page(site, one_time=(f"The signing secret of the alerts for {webhook.describe()} to {webhook.url}",
                                      webhook.secret))
@@ -134,8 +149,7 @@ def issue_token(key):
     try:
         row, token = ApiToken.issue(site, request.form.get("name", ""))
     except SiteSettingError as error:
-        flash(str(error))
-        return redirect(url_for("sites.edit", key=key, _anchor="api-tokens"))
+        return site_page(site, [("token_name", str(error))]), 400
     # The page itself, not a redirect: a token must not ride in the session cookie.
     return site_page(site, one_time=(f"The read API token '{row.name}'", token))
 
