@@ -1,7 +1,7 @@
 """The product owner's pages: the summary, a drill-down per hot spot, and the answers."""
 import datetime
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from . import charts, locales, reports
 from .auth import admin_pages, login_required
@@ -150,17 +150,45 @@ def answers():
         query = query.where(Answer.id < before)
     page = list(query.order_by(Answer.id.desc()).limit(PAGE_SIZE + 1))
     older = page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None
-    narrowed = {"place": place, "class": effort_class, "with": request.args.get("with", ""), "id": answer_key}
+    narrowed = {"place": place, "class": effort_class if effort_class in EFFORT_CLASSES else "",
+                "with": request.args.get("with", "") if request.args.get("with") == "comment" else "",
+                "id": answer_key}
+    narrowed = {name: value for name, value in narrowed.items() if value}
     return render_template(
         "admin/answers.html",
         selection=selection,
         answers=page[:PAGE_SIZE],
-        place=place,
-        narrowed={name: value for name, value in narrowed.items() if value},
+        title=answers_title(narrowed),
+        active_filters=active_filters(selection, narrowed),
+        narrowed=narrowed,
         older=older,
         site_names=selection.site_names(),
         reason_labels=reason_labels(),
     )
+
+
+def answers_title(narrowed):
+    """What the answers page shows, in words: "Difficult answers with a comment at kb-42"."""
+    if narrowed.get("id"):
+        return "One answer", None
+    title = f"{narrowed['class'].capitalize()} answers" if narrowed.get("class") else "Answers"
+    if narrowed.get("with"):
+        title += " with a comment"
+    return title, narrowed.get("place")
+
+
+def active_filters(selection, narrowed):
+    """[(what, link without it)] for each filter beyond the dates, so each can be removed."""
+    kept = {"site": selection.site.key if selection.site else None, "touchpoint": selection.touchpoint or None,
+            **narrowed}
+    words = {"site": lambda key: f"site {selection.site.name}", "touchpoint": lambda name: f"touchpoint {name}",
+             "place": lambda name: f"at {name}", "class": lambda name: f"{name} answers",
+             "with": lambda _: "with a comment", "id": lambda key: f"answer {key}"}
+    shown = []
+    for name, value in kept.items():
+        if value:
+            shown.append((words[name](value), url_for("admin.answers", **selection.args(**{**kept, name: None}))))
+    return shown
 
 
 def narrowed_answers(filters, args):

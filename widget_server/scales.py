@@ -15,6 +15,8 @@ class Scale:
     points: int
     higher_is_better: bool
     title: str
+    # The scale in a sentence: "2 on the 7-point agreement scale".
+    noun: str = ""
 
     def is_valid(self, score):
         return 1 <= score <= self.points
@@ -39,9 +41,9 @@ class Scale:
         return "".join(self.effort_class(score)[0] for score in range(1, self.points + 1))
 
 
-AGREEMENT_7 = Scale("agreement7", 7, True, "CES 2.0 agreement, 7 points")
-EFFORT_5 = Scale("effort5", 5, False, "Effort, 5 points (lower is better)")
-EASE_5 = Scale("ease5", 5, True, "Ease, 5 points")
+AGREEMENT_7 = Scale("agreement7", 7, True, "CES 2.0 agreement, 7 points", "7-point agreement scale")
+EFFORT_5 = Scale("effort5", 5, False, "Effort, 5 points (lower is better)", "5-point effort scale (lower is better)")
+EASE_5 = Scale("ease5", 5, True, "Ease, 5 points", "5-point ease scale")
 
 SCALES = {scale.name: scale for scale in (AGREEMENT_7, EFFORT_5, EASE_5)}
 DEFAULT_SCALE = AGREEMENT_7.name

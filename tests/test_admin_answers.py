@@ -1,0 +1,69 @@
+"""The answers page says what it shows: every filter that came in the URL is shown, each
+removable, with one "clear all"; the title names them; each answer shows its metadata and
+its score in words."""
+import html
+import re
+
+import pytest
+
+from .helpers import store
+from .test_admin import login
+
+
+@pytest.fixture
+def signed_in(client, admin):
+    login(client)
+    return client
+
+
+@pytest.fixture
+def answers(site):
+    store(site, {"key": "answers-page-00001", "touchpoint": "kb-article", "scale": "agreement7", "score": 2,
+                 "ref": "kb-42", "comment": "Steps were wrong", "meta": {"plan": "pro", "seats": 12}})
+    store(site, {"key": "answers-page-00002", "touchpoint": "kb-article", "scale": "effort5", "score": 1,
+                 "ref": "kb-7"})
+
+
+def words(markup):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def links(page):
+    return {words(inner): html.unescape(href) for href, inner in re.findall(r'<a[^>]+href="([^"]+)"[^>]*>(.*?)</a>', page)}
+
+
+def test_filters_from_the_url_are_shown_each_removable_and_named_in_the_title(signed_in, site, answers):
+    page = signed_in.get(f"/admin/answers?site={site.key}&class=difficult&with=comment&place=kb-42").text
+
+    assert re.search(r"<h1>Difficult answers with a comment at <bdi>kb-42</bdi></h1>", page), page[:3000]
+    shown = re.search(r'<ul class="active-filters".*?</ul>', page, re.DOTALL).group(0)
+    assert "difficult" in shown and "with a comment" in shown and "kb-42" in shown
+    removers = links(shown)
+    # Each removes its own filter and keeps the rest.
+    without_class = next(href for text, href in removers.items() if "difficult" in text)
+    assert "class=" not in without_class and "with=comment" in without_class and "place=kb-42" in without_class
+    clear = links(page)["Clear all filters"]
+    assert "class=" not in clear and "with=" not in clear and "place=" not in clear and "site=" not in clear
+
+
+def test_without_filters_there_is_nothing_to_clear(signed_in, site, answers):
+    page = signed_in.get("/admin/answers").text
+
+    assert "<h1>Answers</h1>" in page and "Clear all filters" not in page
+
+
+def test_each_answer_shows_its_metadata_and_its_score_in_words(signed_in, site, answers):
+    page = words(signed_in.get("/admin/answers").text)
+
+    assert "plan pro" in page and "seats 12" in page
+    assert "2 on the 7-point agreement scale" in page
+    assert "1 on the 5-point effort scale" in page
+    assert "on agreement7" not in page
+
+
+def test_a_comment_without_a_customer_starts_with_no_stray_separator(signed_in, site, answers):
+    page = signed_in.get(f"/admin/?site={site.key}").text
+
+    metas = [words(meta) for meta in re.findall(r'<p class="comment-meta">(.*?)</p>', page, re.DOTALL)]
+    assert metas and not any(meta.startswith("·") or meta.endswith("·") for meta in metas), metas
+    assert any("2 on the 7-point agreement scale" in meta for meta in metas)
