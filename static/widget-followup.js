@@ -7,6 +7,8 @@
 const CSS = `h2{margin:0 0 .5em;font:inherit;font-weight:600}
 .r{display:flex;flex-wrap:wrap;gap:6px;margin-bottom:.5em}
 .r button{padding:.25em .75em;text-align:start}
+.r [aria-pressed=true]{background:color-mix(in srgb,var(--a) 14%,var(--b));color:var(--f);border:2px solid var(--a)}
+.r [aria-pressed=true]::before{content:"✓ "/""}
 label{display:block;font-weight:600;margin-bottom:.4em}
 h2 label{display:inline}
 textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:.5em;margin-bottom:.5em;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}

@@ -217,3 +217,11 @@ def test_preview_api_checks_answers_but_stores_nothing(client, site):
     assert answered.status_code == 201 and answered.json["class"] == "difficult"
     assert refused.status_code == 400 and refused.json["field"] == "score"
     assert Answer.select().count() == 0
+
+
+def test_an_empty_period_says_so_instead_of_zero_within_noise(signed_in, site):
+    page = signed_in.get(f"/admin/?site={site.key}").text
+    headline = re.search(r'<ul class="metrics">(.*?)</ul>', page, re.DOTALL).group(1)
+
+    assert "no answers in this period" in headline
+    assert "±0" not in headline and "within noise" not in headline

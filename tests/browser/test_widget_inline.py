@@ -258,3 +258,19 @@ def test_follow_up_focuses_its_heading_never_the_text_field(visit, site_key, sco
     # After an easy or neutral answer the heading also names the comment field.
     if score != 1:
         expect(prompt.get_by_role("textbox", name=heading)).to_be_visible()
+
+
+def test_a_chosen_reason_does_not_look_like_the_send_button(visit, site_key):
+    guest = visit()
+    guest.open("inline.html", site_key)
+    prompt = guest.prompt(0)
+    prompt.get_by_role("button", name="2", exact=True).click()
+    reason = prompt.get_by_role("button", name="I couldn't find the answer")
+    reason.click()
+    expect(reason).to_have_attribute("aria-pressed", "true")
+
+    look = "(el) => { const s = getComputedStyle(el); return [s.backgroundColor, s.color]; }"
+    chosen, send = reason.evaluate(look), prompt.get_by_role("button", name="Send").evaluate(look)
+    assert chosen != send, (chosen, send)
+    # Chosen is told apart from not chosen by more than colour: a mark (and a thicker border).
+    assert "✓" in reason.evaluate("(el) => getComputedStyle(el, '::before').content")
