@@ -67,3 +67,47 @@ def test_a_comment_without_a_customer_starts_with_no_stray_separator(signed_in, 
     metas = [words(meta) for meta in re.findall(r'<p class="comment-meta">(.*?)</p>', page, re.DOTALL)]
     assert metas and not any(meta.startswith("·") or meta.endswith("·") for meta in metas), metas
     assert any("2 on the 7-point agreement scale" in meta for meta in metas)
+
+
+@pytest.fixture
+def many_places(site):
+    # 20 articles with enough answers to be ranked, kb-00 the hardest, kb-19 the easiest.
+    number = 0
+    for place in range(20):
+        for score in [1] * (20 - place) + [7] * (place + 1):
+            number += 1
+            store(site, {"key": f"places-page-{number:06d}", "touchpoint": "kb-article", "scale": "agreement7",
+                         "score": score, "ref": f"kb-{place:02d}"})
+
+
+def test_the_summary_says_how_many_places_it_leaves_out_and_links_to_them_all(signed_in, site, many_places):
+    page = signed_in.get(f"/admin/?site={site.key}").text
+
+    assert "15 of 20" in words(page)
+    every = links(page)["See all 20 places"]
+    listed = signed_in.get(every).text
+    assert all(f"kb-{place:02d}" in listed for place in range(20))
+
+
+def test_every_place_can_be_sorted_and_paged(signed_in, site, many_places, monkeypatch):
+    from widget_server import admin
+
+    monkeypatch.setattr(admin, "PLACES_PAGE_SIZE", 8)
+    first = signed_in.get(f"/admin/places?site={site.key}&sort=name").text
+    names = re.findall(r"<bdi>(kb-\d\d)</bdi></a>", first)
+    assert names == [f"kb-{place:02d}" for place in range(8)]
+
+    second = signed_in.get(links(first)["Next 8 →"]).text
+    assert re.findall(r"<bdi>(kb-\d\d)</bdi></a>", second)[0] == "kb-08"
+    assert re.search(r'<td class="rank">9</td>', second)
+    assert "← Previous 8" in words(second)
+
+    hardest = signed_in.get(f"/admin/places?site={site.key}").text
+    assert re.findall(r"<bdi>(kb-\d\d)</bdi></a>", hardest)[0] == "kb-00"
+
+
+def test_an_unknown_sort_is_named_not_a_500(signed_in, site, many_places):
+    response = signed_in.get(f"/admin/places?site={site.key}&sort=drop%20table&page=x")
+
+    assert response.status_code in (200, 400)
+    assert "sort" in response.text or "page" in response.text

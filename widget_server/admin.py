@@ -85,7 +85,7 @@ def summary():
     filters = selection.filters
     figures, metrics = reports.headline(filters)
     minimum = current_app.config["HOTSPOT_MIN_ANSWERS"]
-    hot_spots, unranked = reports.hot_spots(filters, minimum)
+    hot_spots = reports.hot_spots(filters, minimum)
     weekly, points = reports.trend(filters)
     difficult_only = request.args.get("comments") == "difficult"
     return render_template(
@@ -95,7 +95,6 @@ def summary():
         metrics=metrics,
         touchpoints=reports.by_touchpoint(filters),
         hot_spots=hot_spots,
-        unranked=unranked,
         minimum=minimum,
         drivers=reports.drivers(filters, figures.difficult),
         agents=reports.agents(filters),
@@ -103,6 +102,41 @@ def summary():
         distributions=charts.distribution_charts(figures),
         comments=reports.comments(reports.answers_in(filters), difficult_only),
         difficult_only=difficult_only,
+        reason_labels=reason_labels(),
+        site_keys=selection.site_keys(),
+        site_names=selection.site_names(),
+    )
+
+
+PLACES_PAGE_SIZE = 50
+PLACE_ORDER_NAMES = {"hardest": "hardest first", "answers": "most answers", "ease": "lowest ease index",
+                     "name": "name"}
+
+
+@bp.get("/places")
+@login_required
+def places():
+    """Every ranked page, article and bot, in pages, in the order chosen."""
+    selection = Selection(request.args)
+    order = request.args.get("sort", "hardest")
+    if order not in reports.PLACE_ORDERS:
+        selection.problems.append(f"sort: use one of {', '.join(reports.PLACE_ORDERS)}; showing hardest first")
+        order = "hardest"
+    number = whole_number_argument(request.args, "page", 1, high=1_000_000)
+    minimum = current_app.config["HOTSPOT_MIN_ANSWERS"]
+    found = reports.hot_spots(selection.filters, minimum, limit=PLACES_PAGE_SIZE,
+                              offset=(number - 1) * PLACES_PAGE_SIZE, order=order)
+    return render_template(
+        "admin/places.html",
+        selection=selection,
+        hot_spots=found,
+        order=order,
+        orders=PLACE_ORDER_NAMES,
+        page_number=number,
+        page_size=PLACES_PAGE_SIZE,
+        first_rank=(number - 1) * PLACES_PAGE_SIZE + 1,
+        more=number * PLACES_PAGE_SIZE < found.ranked,
+        minimum=minimum,
         reason_labels=reason_labels(),
         site_keys=selection.site_keys(),
         site_names=selection.site_names(),

@@ -118,7 +118,7 @@ def summary(key):
     site = authorised_site(key)
     filters = filters_for(site, request.args)
     figures, metrics = reports.headline(filters)
-    hot_spots, unranked = reports.hot_spots(filters, minimum_answers=whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000))
+    hot_spots, _, unranked = reports.hot_spots(filters, minimum_answers=whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000))
     weekly, points = reports.trend(filters)
     return jsonify({
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint},

@@ -4,7 +4,6 @@ Every figure compares answers given on different scales only through the normali
 (easy / neutral / difficult and the ease index); the mean score is reported per scale.
 """
 import datetime
-import heapq
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field, replace
 
@@ -280,8 +279,20 @@ def hardest_first(row):
     return -stats.wilson(row.difficult, row.answers)[0], -row.answers, row.name, row.touchpoint
 
 
-def hot_spots(filters, minimum_answers, limit=15):
-    """Return (ranked places, places left out for too few answers).
+HotSpots = namedtuple("HotSpots", "places ranked unranked")
+
+# The orders the list of every place can take: the summary's ranking, and others to scan by.
+PLACE_ORDERS = {
+    "hardest": hardest_first,
+    "answers": lambda row: (-row.answers, *hardest_first(row)),
+    "ease": lambda row: (row.ease_sum / row.answers, *hardest_first(row)),
+    "name": lambda row: (row.name, row.touchpoint),
+}
+
+
+def hot_spots(filters, minimum_answers, limit=15, offset=0, order="hardest"):
+    """Return HotSpots: the places from `offset` to `offset + limit` in `order`, how many
+    places are ranked, and how many are left out for too few answers.
 
     Ranked by the lower bound of the 95 % interval of % difficult: the share of
     difficult answers that is at least this high, given how many answers there are.
@@ -289,9 +300,9 @@ def hot_spots(filters, minimum_answers, limit=15):
     """
     places = list(group_rows(filters, PLACE))
     trusted = [place for place in places if place.answers >= minimum_answers]
-    ranked = [Group(*place) for place in heapq.nsmallest(limit, trusted, key=hardest_first)]
-    attach_reasons(filters, PLACE, ranked)
-    return ranked, len(places) - len(trusted)
+    shown = [Group(*place) for place in sorted(trusted, key=PLACE_ORDERS[order])[offset:offset + limit]]
+    attach_reasons(filters, PLACE, shown)
+    return HotSpots(shown, len(trusted), len(places) - len(trusted))
 
 
 def agents(filters):

@@ -7,7 +7,8 @@ from .test_admin_browser import log_in, seeded_site  # noqa: F401 (a fixture)
 
 PAGES = ["/", "/admin/login", "/admin/", "/admin/?touchpoint=kb-article", "/admin/answers",
          "/admin/answers?class=difficult&with=comment", "/admin/hot-spot?site={key}&place=kb-reset-password",
-         "/admin/sites/", "/admin/sites/{key}", "/admin/sites/{key}/preview?touchpoint=kb-article"]
+         "/admin/places?site={key}", "/admin/sites/", "/admin/sites/{key}",
+         "/admin/sites/{key}/preview?touchpoint=kb-article"]
 
 
 @pytest.mark.parametrize("width", [360, 1280])
