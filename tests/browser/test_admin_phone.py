@@ -41,3 +41,37 @@ def test_on_a_phone_each_hot_spot_is_a_card_with_its_figures_in_view(visit, live
         # A whole card fits the screen, its key figure near its top, and nothing is squeezed.
         assert row["height"] < 360 and difficult["y"] - row["y"] < 200, (row, difficult)
         assert row["width"] <= 360
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_effort_driver_bars_share_one_baseline_and_their_whole_column(visit, live_server, seeded_site,  # noqa: F811
+                                                                      width):
+    page = visit(viewport={"width": width, "height": 800}).page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/?site={seeded_site}")
+
+    bars = page.locator(".drivers .driver-bar")
+    assert bars.count() >= 2
+    starts = {round(bars.nth(number).locator("rect").bounding_box()["x"]) for number in range(bars.count())}
+    assert len(starts) == 1, starts
+    # The longest bar is its share of the column: 100 % would fill it.
+    widest = max(bars.nth(number).locator("rect").bounding_box()["width"] for number in range(bars.count()))
+    column = bars.first.bounding_box()["width"]
+    percents = page.locator(".drivers .driver-value").all_inner_texts()
+    largest = max(int(text.split("·")[1].strip().rstrip("%")) for text in percents)
+    assert abs(widest / column - largest / 100) < 0.03, (widest, column, largest)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_chart_labels_stay_readable_and_inside_the_chart(visit, live_server, seeded_site, width):  # noqa: F811
+    page = visit(viewport={"width": width, "height": 800}).page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/?site={seeded_site}")
+
+    for chart in page.locator("figure.chart svg").all():
+        frame = chart.bounding_box()
+        for label in chart.locator("text").all():
+            box = label.bounding_box()
+            assert box["height"] >= 11, (label.inner_text(), box)
+            assert frame["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, \
+                (label.inner_text(), box, frame)
