@@ -111,3 +111,30 @@ def test_an_unknown_sort_is_named_not_a_500(signed_in, site, many_places):
 
     assert response.status_code in (200, 400)
     assert "sort" in response.text or "page" in response.text
+
+
+def test_the_alert_form_offers_the_sites_touchpoints_and_a_threshold_that_fits_its_scale(signed_in, site):
+    site.change(scale="effort5", touchpoint_scales={"checkout-help": "ease5"})
+    site.save()
+    store(site, {"key": "answered-touchpoint-1", "touchpoint": "order-status", "scale": "effort5", "score": 4})
+
+    page = signed_in.get(f"/admin/sites/{site.key}").text
+
+    touchpoint = re.search(r'<input[^>]*name="touchpoint"[^>]*>', page).group(0)
+    known = re.search(r'<datalist id="known-touchpoints">(.*?)</datalist>', page, re.DOTALL).group(1)
+    assert 'list="known-touchpoints"' in touchpoint
+    for name in ("self-service", "kb-article", "chatbot-exit", "checkout-help", "order-status"):
+        assert f'value="{name}"' in known
+    # The default N catches the two hardest points of the site's own scale (4 and 5 of effort).
+    threshold = re.search(r'<input[^>]*name="threshold"[^>]*>', page).group(0)
+    assert 'value="25"' in threshold
+    assert "5-point effort scale (lower is better): 5 = 0 · 4 = 25" in words(page)
+
+
+def test_a_threshold_target_says_which_scores_it_sends(site):
+    from widget_server.models import Webhook
+
+    hook = Webhook.create(site=site, url="https://hooks.example.com/ces", secret="whsec_x", rule="score_at_most",
+                          threshold=17)
+
+    assert "at most 17" in hook.describe() and "1–2 on the 7-point agreement scale" in hook.describe()

@@ -398,6 +398,9 @@ class Webhook(flask_db.Model):
 
     def describe(self):
         rule = RULES[self.rule].replace("N", str(self.threshold))
+        if self.rule == "score_at_most":
+            scale = SCALES[self.site.scale_for(self.touchpoint)]
+            rule += f": {scale.scores_up_to(self.threshold)} on the {scale.noun}"
         wait = f", after up to {self.grace_seconds} s for the follow-up" if self.grace_seconds else ""
         return f"{rule}{' on ' + self.touchpoint if self.touchpoint else ''}, as {FORMATS[self.format]}{wait}"
 

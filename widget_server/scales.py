@@ -36,6 +36,18 @@ class Scale:
             return DIFFICULT
         return NEUTRAL
 
+    def scores_up_to(self, ease_index):
+        """The scores whose ease index is at most this, in words ("1–2"; "none")."""
+        caught = [score for score in range(1, self.points + 1) if self.ease(score) <= ease_index]
+        if not caught:
+            return "no score"
+        return f"{caught[0]}" if len(caught) == 1 else f"{min(caught)}–{max(caught)}"
+
+    def ease_table(self):
+        """[(score, its ease index rounded)], hardest first."""
+        scores = range(1, self.points + 1) if self.higher_is_better else range(self.points, 0, -1)
+        return [(score, round(self.ease(score))) for score in scores]
+
     def classes(self):
         """Return the class of each point in order, as one letter each (for the widget)."""
         return "".join(self.effort_class(score)[0] for score in range(1, self.points + 1))

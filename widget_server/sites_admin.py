@@ -112,6 +112,7 @@ def site_page(site, problems=(), webhook_form=None, one_time=None, form=None):
         languages=sorted(locales.STRINGS),
         widget_version=served_script(current_app._get_current_object(), "widget").version,
         **alerts_context(site, webhook_form),
+        **threshold_help(site),
     )
 
 
@@ -226,10 +227,22 @@ def lines(text):
 
 
 def touchpoints_of(site):
-    custom = set(site.touchpoint_scales) | {
+    """The built-in touchpoints, then the site's own: with a scale or question of their own,
+    or answered on."""
+    answered = {row.touchpoint for row in ScoreCount.select(ScoreCount.touchpoint).distinct()
+                .where(ScoreCount.site_id == site.id)}
+    custom = set(site.touchpoint_scales) | answered | {
         key.removeprefix("question.") for strings in site.texts.values() for key in strings
         if key.startswith("question.") and key.count(".") == 1}
     return list(locales.BUILT_IN_TOUCHPOINTS) + sorted(custom - set(locales.BUILT_IN_TOUCHPOINTS))
+
+
+def threshold_help(site):
+    """For the "ease index at most N" rule: each scale the site asks on, with the ease index
+    of each score; and a default N that sends its own scale's two hardest points."""
+    used = [SCALES[name] for name in dict.fromkeys([site.scale, *site.touchpoint_scales.values()])]
+    hardest_two = SCALES[site.scale].ease_table()[1][1]
+    return {"ease_tables": [(scale.noun, scale.ease_table()) for scale in used], "default_threshold": hardest_two}
 
 
 def settings_from(form):
