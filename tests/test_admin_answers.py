@@ -138,3 +138,22 @@ def test_a_threshold_target_says_which_scores_it_sends(site):
                           threshold=17)
 
     assert "at most 17" in hook.describe() and "1–2 on the 7-point agreement scale" in hook.describe()
+
+
+@pytest.mark.parametrize("path", ["/admin/nothing-here", "/admin/sites/NOPE", "/admin/sites/NOPE/webhooks/1/delete"])
+def test_an_unknown_admin_address_is_an_admin_page_with_a_way_back(signed_in, path):
+    response = signed_in.get(path)
+
+    assert response.status_code in (404, 405)
+    assert 'href="/admin/"' in response.text and "Back to the summary" in response.text
+    assert "admin.css" in response.text
+
+
+def test_the_site_page_warns_when_its_tag_can_only_load_on_this_machine(app, signed_in, site):
+    warned = signed_in.get(f"/admin/sites/{site.key}").text
+    app.config.update(PUBLIC_URL="https://ces.example.com", PUBLIC_URL_CONFIGURED=True)
+    configured = signed_in.get(f"/admin/sites/{site.key}").text
+
+    assert "an address of this machine only" in warned and "PUBLIC_URL" in warned
+    assert "an address of this machine only" not in configured
+    assert 'data-copy="script-tag"' in configured

@@ -86,3 +86,20 @@ def test_serving_on_loopback_does_not_warn(started):
     _, log = started("run")
 
     assert "PUBLIC_URL" not in log()
+
+
+def test_a_tag_only_this_machine_can_load_says_so_for_pages_elsewhere(env):
+    added = subprocess.run([sys.executable, "-m", "widget_server.cli", "site", "add", "Docs", "--origin",
+                            "https://docs.example.com"], env=env, text=True, capture_output=True, timeout=60)
+
+    assert added.returncode == 0
+    assert "127.0.0.1" in added.stdout and "PUBLIC_URL" in added.stderr and "docs.example.com" in added.stderr
+
+
+def test_with_public_url_or_pages_on_this_machine_there_is_no_warning(env):
+    local = command(env, "site", "add", "Local", "--origin", "http://localhost:3000")
+    env["PUBLIC_URL"] = "https://ces.example.com"
+    done = subprocess.run([sys.executable, "-m", "widget_server.cli", "site", "add", "Docs", "--origin",
+                           "https://docs.example.com"], env=env, text=True, capture_output=True, timeout=60)
+
+    assert "Warning" not in local and "Warning" not in done.stderr

@@ -114,6 +114,13 @@ def site_add(name, origins, company, scale):
     click.echo(f"Created site {new_site.name!r} with key {new_site.key}")
     click.echo("Paste this into every page that should ask customers:")
     click.echo(script_tag_for(new_site))
+    warn_if_unreachable(new_site)
+
+
+def warn_if_unreachable(found):
+    warning = public_url.unreachable_warning(current_app.config, found.origins)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @site.command("list")
@@ -137,6 +144,7 @@ def site_show(key):
         found = site_or_fail(key)
     click.echo(json.dumps(site_settings(found), indent=2, ensure_ascii=False))
     click.echo(script_tag_for(found))
+    warn_if_unreachable(found)
 
 
 def site_settings(found):

@@ -23,7 +23,8 @@ def json_errors(blueprint):
 
 
 def admin_errors(blueprint):
-    """Answer the blueprint's refusals and database outages with an admin page."""
+    """Answer the blueprint's refusals, HTTP errors and database outages with an admin page."""
+    blueprint.register_error_handler(HTTPException, http_error_page)
     blueprint.register_error_handler(PayloadError, refusal_page)
     blueprint.register_error_handler(peewee.OperationalError, unavailable_page)
     blueprint.register_error_handler(MaxConnectionsExceeded, unavailable_page)
@@ -37,8 +38,7 @@ def http_error_as_json(error):
         message = f"body: too large; send at most {current_app.config['MAX_PAYLOAD_BYTES']} bytes"
     response = jsonify({"error": message, "field": "body" if error.code == 413 else None})
     response.status_code = error.code
-    # What the error's own headers tell the client: the methods a 405 allows, when a 429 ends.
-    response.headers.update((name, value) for name, value in error.get_headers() if name in ("Allow", "Retry-After"))
+    response.headers.update(passed_on_headers(error))
     return response
 
 
@@ -55,9 +55,22 @@ def unmatched_api_requests_in_json(app, blueprints):
     def unmatched(error):
         if request.url_rule is None and prefixes.fullmatch(request.path):
             return http_error_as_json(error)
+        if request.url_rule is None and (request.path == "/admin" or request.path.startswith("/admin/")):
+            return http_error_page(error)
         return error
 
     app.register_error_handler(HTTPException, unmatched)
+
+
+def passed_on_headers(error):
+    # What the error's own headers tell the client: the methods a 405 allows, when a 429 ends.
+    return [(name, value) for name, value in error.get_headers() if name in ("Allow", "Retry-After")]
+
+
+def http_error_page(error):
+    """An HTTP error in the admin, as an admin page with a way back."""
+    page = render_template("admin/error.html", title=error.name, message=error.description)
+    return page, error.code, passed_on_headers(error)
 
 
 def refusal_page(error):

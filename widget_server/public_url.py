@@ -9,6 +9,7 @@ import ipaddress
 import os
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT = "http://127.0.0.1:5000"
 SERVED_AT = "served-at"
@@ -49,3 +50,17 @@ def remember(instance_path, url):
     draft = path.with_name(f".{SERVED_AT}.{os.getpid()}")
     draft.write_text(url + "\n")
     os.replace(draft, path)
+
+
+def unreachable_warning(config, origins):
+    """When script tags point at this machine only (no PUBLIC_URL, a loopback address) but
+    a site's pages are elsewhere, what to tell the admin; else None."""
+    host = urlsplit(config["PUBLIC_URL"]).hostname or ""
+    if config["PUBLIC_URL_CONFIGURED"] or not is_loopback(host):
+        return None
+    elsewhere = [origin for origin in origins if not is_loopback(urlsplit(origin).hostname or "")]
+    if not elsewhere:
+        return None
+    return (f"This tag loads the widget from {config['PUBLIC_URL']}, an address of this machine only: pages at "
+            f"{elsewhere[0]} cannot reach it. Set PUBLIC_URL to the address customers' browsers reach this server "
+            "at (e.g. PUBLIC_URL=https://ces.example.com) and restart it.")

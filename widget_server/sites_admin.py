@@ -3,7 +3,7 @@ and a live preview of the prompt."""
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from peewee import fn
 
-from . import locales, outbox, retention, webhooks
+from . import locales, outbox, public_url, retention, webhooks
 from .assets import script_tag_for, served_script
 from .auth import admin_pages, login_required
 from .models import FORMATS, RULES, ApiToken, Delivery, Site, SiteSettingError, Webhook, utcnow
@@ -108,6 +108,7 @@ def site_page(site, problems=(), webhook_form=None, one_time=None, form=None):
         scales=SCALES,
         touchpoints=touchpoints_of(site),
         script_tag=script_tag_for(site),
+        unreachable=public_url.unreachable_warning(current_app.config, site.origins),
         texts=text_overrides(site),
         languages=sorted(locales.STRINGS),
         widget_version=served_script(current_app._get_current_object(), "widget").version,

@@ -75,3 +75,39 @@ def test_chart_labels_stay_readable_and_inside_the_chart(visit, live_server, see
             assert box["height"] >= 11, (label.inner_text(), box)
             assert frame["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, \
                 (label.inner_text(), box, frame)
+
+
+def test_on_a_phone_each_answer_is_a_card_with_its_score_and_comment_in_view(visit, live_server,  # noqa: F811
+                                                                             seeded_site):
+    page = visit(viewport={"width": 360, "height": 800}).page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/answers?site={seeded_site}&with=comment")
+
+    rows = page.locator("table.answers tbody tr")
+    assert rows.count() >= 2
+    for number in range(min(rows.count(), 5)):
+        for label in ("Score", "Reasons and comment"):
+            cell = rows.nth(number).locator(f"td[data-label='{label}']").bounding_box()
+            assert 0 <= cell["x"] and cell["x"] + cell["width"] <= 360, (label, cell)
+        assert rows.nth(number).bounding_box()["height"] < 500
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_preview_frame_grows_to_show_the_whole_follow_up(visit, live_server, seeded_site, width):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = visit(viewport={"width": width, "height": 800}).page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
+    frame_element = page.locator("iframe[title='Preview of the kb-article prompt']")
+    prompt = page.frame_locator("iframe[title='Preview of the kb-article prompt']").locator("ces-prompt")
+
+    prompt.get_by_role("button", name="2", exact=True).click()
+    send = prompt.get_by_role("button", name="Send")
+    expect(send).to_be_visible()
+
+    # The frame follows the prompt's height: the Send button inside it, not cut off.
+    page.wait_for_function("""() => { const f = document.querySelector("iframe[title='Preview of the kb-article prompt']");
+        return f.getBoundingClientRect().height >= f.contentDocument.documentElement.scrollHeight; }""")
+    frame, button = frame_element.bounding_box(), send.bounding_box()
+    assert button["y"] + button["height"] <= frame["y"] + frame["height"], (button, frame)
