@@ -61,3 +61,14 @@ def test_every_link_to_the_docs_leads_to_a_file():
     for document in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
         for target in re.findall(r"\]\(((?:\.\./|docs/|bench/)?[\w./-]+\.md)(?:#[\w-]+)?\)", document.read_text()):
             assert (document.parent / target).exists(), (document.name, target)
+
+
+def test_every_link_into_the_readme_names_a_heading_it_has():
+    import re
+
+    root = Path(__file__).parent.parent
+    anchors = {re.sub(r"[^\w\- ]", "", heading).strip().lower().replace(" ", "-")
+               for heading in re.findall(r"^#+ (.+)$", README, re.MULTILINE)}
+    for document in sorted((root / "docs").glob("*.md")):
+        for anchor in re.findall(r"\]\(\.\./README\.md#([\w-]+)\)", document.read_text()):
+            assert anchor in anchors, (document.name, anchor)

@@ -4,6 +4,7 @@ allowed origin all say port P, not a default nobody started."""
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,18 @@ def test_with_public_url_or_pages_on_this_machine_there_is_no_warning(env):
                            "https://docs.example.com"], env=env, text=True, capture_output=True, timeout=60)
 
     assert "Warning" not in local and "Warning" not in done.stderr
+
+
+def test_the_demo_names_the_command_as_it_was_run(tmp_path, env):
+    # As a user runs it from the README, without the virtual environment active.
+    program = Path(sys.executable).parent / "widget-server"
+    port = free_port()
+    with open(tmp_path / "demo.log", "w") as log:
+        process = subprocess.Popen([str(program), "demo", "--port", str(port)], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_port(port, process)
+        assert f"run `{program} admin add YOUR-NAME`" in (tmp_path / "demo.log").read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

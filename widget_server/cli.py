@@ -78,6 +78,13 @@ def commands():
     return (run, demo, site, admin, alerts, answers, db_group, rollups_group, backup, show_settings)
 
 
+def program():
+    """How this command was run (.venv/bin/widget-server, say), for hints to run another:
+    without the virtual environment active, a bare `widget-server` is not found."""
+    invoked = sys.argv[0] if sys.argv else ""
+    return invoked if Path(invoked).name == "widget-server" else "widget-server"
+
+
 def fail(message):
     raise click.ClickException(message)
 
@@ -519,7 +526,7 @@ def demo(host, port):
     click.echo(f"Demo help centre: {base}/demo")
     click.echo(f"Admin pages:      {base}/admin")
     if not has_admin:
-        click.echo("No admin yet: in another terminal run `widget-server admin add YOUR-NAME`.")
+        click.echo(f"No admin yet: in another terminal run `{program()} admin add YOUR-NAME`.")
     serve(app, host, port)
 
 if __name__ == "__main__":
