@@ -54,3 +54,9 @@ def test_no_label_runs_off_the_chart():
     assert chart.x_labels[-1][0] == charts.WIDTH - charts.RIGHT
     assert all(charts.LEFT <= x <= charts.WIDTH - charts.RIGHT for x, _, _ in chart.x_labels)
     assert 4 <= len(chart.x_labels) <= 6
+
+
+def test_a_day_alone_between_gaps_is_a_mark_without_a_line():
+    chart = daily([0, 1, 2, 10, 20, 21])
+
+    assert len(chart.series[0].segments) == 3 and len(chart.series[0].paths) == 2

@@ -18,7 +18,8 @@ class Series:
 
     @property
     def paths(self):
-        return [" ".join(f"{x:.1f},{y:.1f}" for x, y, _ in segment) for segment in self.segments]
+        """A line through each run of two or more; a lone day is its mark alone."""
+        return [" ".join(f"{x:.1f},{y:.1f}" for x, y, _ in segment) for segment in self.segments if len(segment) > 1]
 
 
 @dataclass

@@ -111,3 +111,73 @@ def test_a_preview_frame_grows_to_show_the_whole_follow_up(visit, live_server, s
         return f.getBoundingClientRect().height >= f.contentDocument.documentElement.scrollHeight; }""")
     frame, button = frame_element.bounding_box(), send.bounding_box()
     assert button["y"] + button["height"] <= frame["y"] + frame["height"], (button, frame)
+
+
+@pytest.fixture(scope="module")
+def gappy_site(live_server, seeded_site):  # noqa: F811 (the seeded site makes the admin)
+    """A site answered on three days of the last thirty, two of them together; its key."""
+    import datetime
+
+    from widget_server.models import Site
+
+    from ..helpers import store
+
+    def work():
+        site = Site.create_with_key("Gappy", ["https://gappy.example.com"])
+        today = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, hour=12)
+        for days_ago in (20, 19, 10):
+            for number, score in enumerate((1, 2, 7)):
+                store(site, {"key": f"gappy-{days_ago:02d}-{number:010d}", "touchpoint": "kb-article",
+                             "scale": "agreement7", "score": score, "ref": "kb-gaps",
+                             "created_at": today - datetime.timedelta(days=days_ago), "comment": "hm"})
+        return site.key
+    return live_server.in_app(work)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_trend_leaves_days_without_answers_as_gaps_at_their_dates(visit, live_server, gappy_site, width):
+    page = visit(viewport={"width": width, "height": 800}).page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/?site={gappy_site}")
+
+    trend = page.locator("section[aria-labelledby=trend-title] svg")
+    assert trend.locator("polyline.ease").count() == 1  # the two days together; the third alone
+    marks = [float(x) for x in trend.locator("circle.mark.ease").evaluate_all("(all) => all.map((c) => c.getAttribute('cx'))")]
+    # 30 days from 29 days ago: the 9th, 10th and 19th day of the period.
+    left, right = 48, 640 - 12
+    expected = [left + (right - left) * offset / 29 for offset in (9, 10, 19)]
+    assert [round(x, 1) for x in marks] == [round(x, 1) for x in expected]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_filters_from_a_link_are_shown_and_cleared(visit, live_server, gappy_site, width):
+    from playwright.sync_api import expect
+
+    page = visit(viewport={"width": width, "height": 800}).page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/answers?site={gappy_site}&class=difficult&with=comment")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Difficult answers with a comment")
+    expect(page.locator("table.answers tbody tr")).to_have_count(6)
+    page.get_by_role("link", name="Remove the filter difficult answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Answers with a comment")
+    expect(page.locator("table.answers tbody tr")).to_have_count(9)
+    page.get_by_role("link", name="Clear all filters").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Answers")
+    expect(page.locator(".active-filters")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_summary_says_how_many_hot_spots_it_shows(visit, live_server, seeded_site, width):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = visit(viewport={"width": width, "height": 800}).page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/?site={seeded_site}")
+
+    # Three ranked places, all shown: the summary says nothing is left out and its table has them all.
+    expect(page.locator("table.hot-spots tbody tr")).to_have_count(3)
+    expect(page.locator("p.more")).to_have_count(0)
+    page.goto(f"{live_server.url}/admin/places?site={seeded_site}")
+    expect(page.get_by_text("3 pages, articles and bots with 10 or more answers")).to_be_visible()
