@@ -169,3 +169,21 @@ def test_site_add_takes_the_company_its_questions_name(runner):
 
     assert result.exit_code == 0, result.output
     assert Site.get().company == "Northwind"
+
+
+def test_the_top_level_help_cuts_no_command_short_and_says_the_version():
+    env = dict(os.environ, INSTANCE_PATH=os.devnull + "-unused")
+    shown = subprocess.run([sys.executable, "-m", "widget_server.cli", "--help"], capture_output=True, text=True,
+                           timeout=60, env=env).stdout
+    version = subprocess.run([sys.executable, "-m", "widget_server.cli", "--version"], capture_output=True,
+                             text=True, timeout=60, env=env).stdout
+
+    assert "..." not in shown.split("Commands:")[1]
+    assert version.strip().split()[-1][0].isdigit()
+
+
+def test_settings_say_unset_not_null(runner):
+    result = runner.invoke(args=["settings"])
+
+    assert "DATABASE_URL=(unset)" in result.output or "DATABASE_URL=\"sqlite" in result.output
+    assert "=null" not in result.output

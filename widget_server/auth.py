@@ -83,7 +83,9 @@ def login():
             admin.last_login_at = utcnow()
             admin.save()
             return redirect(safe_next(request.args.get("next")))
-    return render_template("admin/login.html", error=error), 401 if error else 200
+    # A refused login keeps the name typed; only the password is asked again.
+    username = request.form.get("username", "") if error else ""
+    return render_template("admin/login.html", error=error, username=username), 401 if error else 200
 
 
 def safe_next(target):

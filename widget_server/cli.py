@@ -31,6 +31,7 @@ class Commands(FlaskGroup):
 
 
 @click.group(cls=Commands, create_app=create_app, add_version_option=False, add_default_commands=False)
+@click.version_option(package_name="widget-server", message="%(prog)s %(version)s")
 def main():
     """Customer Effort Score widget server."""
 
@@ -55,7 +56,7 @@ def use_served_address(app, host, port):
                    "e.g. PUBLIC_URL=https://ces.example.com", err=True)
 
 
-@click.command("run")
+@click.command("run", short_help="Serve the app (development server; gunicorn for production).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 for every address of this machine.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -96,7 +97,7 @@ def site_or_fail(key):
     return site
 
 
-@click.group()
+@click.group(short_help="Create, list and configure sites.")
 def site():
     """Create, list and configure sites (the pages that embed the widget)."""
 
@@ -319,7 +320,7 @@ def admin_remove(username):
     click.echo(f"Removed admin {username!r}.")
 
 
-@click.group()
+@click.group(short_help="Delete a customer's answers, or those past retention.")
 def answers():
     """Delete answers: a customer's, or those past their site's retention period."""
 
@@ -464,7 +465,7 @@ def rollups_rebuild():
     click.echo(f"Recounted {total} answers.")
 
 
-@click.command()
+@click.command(short_help="Copy the SQLite database consistently while it runs.")
 @click.argument("destination", type=click.Path(dir_okay=False))
 @with_appcontext
 def backup(destination):
@@ -492,7 +493,7 @@ def backup(destination):
     click.echo(f"Backed up {count} answers to {destination} (integrity check: ok).")
 
 
-@click.command("settings")
+@click.command("settings", short_help="List every setting with its value and help.")
 @with_appcontext
 def show_settings():
     """List every server setting with its current value and what it does."""
@@ -500,7 +501,7 @@ def show_settings():
         click.echo(f"{name}={shown}\n    {help_text}")
 
 
-@click.command("demo")
+@click.command("demo", short_help="Serve the app with the demo help centre at /demo.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 for every address of this machine.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")

@@ -181,6 +181,8 @@ def describe(config):
         value = config.get(setting.name)
         if setting.secret:
             shown = "(set)" if value else "(unset)"
+        elif value is None:
+            shown = "(unset)"
         else:
             shown = json.dumps(value)
         yield setting.name, shown, setting.help
