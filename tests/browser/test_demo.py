@@ -73,7 +73,7 @@ def test_the_script_tag_the_admin_gives_loads_the_widget_on_the_served_port(brow
     page.get_by_role("button", name="Log in").click()
     page.goto(f"{url}/admin/sites/demo")
 
-    tag = page.locator("pre.snippet").inner_text()
+    tag = page.locator("#script-tag").inner_text()
     assert f'src="{url}/widget.js"' in tag
     # Pasted as it is into a page of the demo's origin, it shows a prompt.
     page.route(f"{url}/pasted", lambda route: route.fulfill(
