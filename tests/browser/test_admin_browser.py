@@ -42,6 +42,14 @@ def log_in(page, live_server):
     page.get_by_role("button", name="Log in").click()
 
 
+def admin_at(visit, live_server, path, width=1280):
+    """A new browser window of `width`, logged in, on the admin page at `path`."""
+    page = visit(viewport={"width": width, "height": 800}).page
+    log_in(page, live_server)
+    page.goto(live_server.url + path)
+    return page
+
+
 def test_product_owner_finds_the_hardest_article_and_why(visit, live_server, seeded_site):
     guest = visit(viewport={"width": 1200, "height": 900})
     page = guest.page

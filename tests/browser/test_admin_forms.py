@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
-from .test_admin_browser import log_in, seeded_site  # noqa: F401 (a fixture)
+from .test_admin_browser import admin_at, seeded_site  # noqa: F401 (a fixture)
 
 WIDTHS = [1280, 360]
 
@@ -35,9 +35,7 @@ def refused_as_a_person_sees_it(page, field_label, typed, shot):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_refused_origin_is_shown_where_the_eye_is(visit, live_server, seeded_site, width):  # noqa: F811
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
+    page = admin_at(visit, live_server, f"/admin/sites/{seeded_site}", width)
 
     page.get_by_label("Allowed origins, one per line").fill("help.example.com")
     page.get_by_role("button", name="Save").click()
@@ -50,9 +48,7 @@ def test_a_refused_origin_is_shown_where_the_eye_is(visit, live_server, seeded_s
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_refused_alert_target_is_shown_where_the_eye_is(visit, live_server, seeded_site, width):  # noqa: F811
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
+    page = admin_at(visit, live_server, f"/admin/sites/{seeded_site}", width)
 
     page.get_by_label("Receiver URL").fill("http://127.0.0.1:9/hook")
     page.get_by_role("button", name="Add target").click()
@@ -62,9 +58,7 @@ def test_a_refused_alert_target_is_shown_where_the_eye_is(visit, live_server, se
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_refused_new_site_is_shown_where_the_eye_is(visit, live_server, seeded_site, width):  # noqa: F811
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/sites/")
+    page = admin_at(visit, live_server, "/admin/sites/", width)
 
     page.get_by_label("Name", exact=True).fill("Docs")
     page.get_by_label("Allowed origins, one per line").fill("docs.example.com")

@@ -3,7 +3,7 @@ wide tables scroll inside their own box."""
 import pytest
 
 from .conftest import ARTIFACTS
-from .test_admin_browser import log_in, seeded_site  # noqa: F401 (a fixture)
+from .test_admin_browser import admin_at, log_in, seeded_site  # noqa: F401 (a fixture)
 
 PAGES = ["/", "/admin/login", "/admin/", "/admin/?touchpoint=kb-article", "/admin/answers",
          "/admin/answers?class=difficult&with=comment", "/admin/hot-spot?site={key}&place=kb-reset-password",
@@ -29,9 +29,7 @@ def test_no_admin_page_scrolls_sideways(visit, live_server, seeded_site, width):
 
 
 def test_on_a_phone_each_hot_spot_is_a_card_with_its_figures_in_view(visit, live_server, seeded_site):  # noqa: F811
-    page = visit(viewport={"width": 360, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/?site={seeded_site}")
+    page = admin_at(visit, live_server, f"/admin/?site={seeded_site}", 360)
 
     rows = page.locator("table.hot-spots tbody tr")
     assert rows.count() >= 2
@@ -46,9 +44,7 @@ def test_on_a_phone_each_hot_spot_is_a_card_with_its_figures_in_view(visit, live
 @pytest.mark.parametrize("width", [360, 1280])
 def test_effort_driver_bars_share_one_baseline_and_their_whole_column(visit, live_server, seeded_site,  # noqa: F811
                                                                       width):
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/?site={seeded_site}")
+    page = admin_at(visit, live_server, f"/admin/?site={seeded_site}", width)
 
     bars = page.locator(".drivers .driver-bar")
     assert bars.count() >= 2
@@ -64,9 +60,7 @@ def test_effort_driver_bars_share_one_baseline_and_their_whole_column(visit, liv
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_chart_labels_stay_readable_and_inside_the_chart(visit, live_server, seeded_site, width):  # noqa: F811
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/?site={seeded_site}")
+    page = admin_at(visit, live_server, f"/admin/?site={seeded_site}", width)
 
     for chart in page.locator("figure.chart svg").all():
         frame = chart.bounding_box()
@@ -77,11 +71,8 @@ def test_chart_labels_stay_readable_and_inside_the_chart(visit, live_server, see
                 (label.inner_text(), box, frame)
 
 
-def test_on_a_phone_each_answer_is_a_card_with_its_score_and_comment_in_view(visit, live_server,  # noqa: F811
-                                                                             seeded_site):
-    page = visit(viewport={"width": 360, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/answers?site={seeded_site}&with=comment")
+def test_on_a_phone_each_answer_is_a_card_in_view(visit, live_server, seeded_site):  # noqa: F811
+    page = admin_at(visit, live_server, f"/admin/answers?site={seeded_site}&with=comment", 360)
 
     rows = page.locator("table.answers tbody tr")
     assert rows.count() >= 2
@@ -96,9 +87,7 @@ def test_on_a_phone_each_answer_is_a_card_with_its_score_and_comment_in_view(vis
 def test_a_preview_frame_grows_to_show_the_whole_follow_up(visit, live_server, seeded_site, width):  # noqa: F811
     from playwright.sync_api import expect
 
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
+    page = admin_at(visit, live_server, f"/admin/sites/{seeded_site}", width)
     frame_element = page.locator("iframe[title='Preview of the kb-article prompt']")
     prompt = page.frame_locator("iframe[title='Preview of the kb-article prompt']").locator("ces-prompt")
 
@@ -136,9 +125,7 @@ def gappy_site(live_server, seeded_site):  # noqa: F811 (the seeded site makes t
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_trend_leaves_days_without_answers_as_gaps_at_their_dates(visit, live_server, gappy_site, width):
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/?site={gappy_site}")
+    page = admin_at(visit, live_server, f"/admin/?site={gappy_site}", width)
 
     trend = page.locator("section[aria-labelledby=trend-title] svg")
     assert trend.locator("polyline.ease").count() == 1  # the two days together; the third alone
@@ -153,9 +140,7 @@ def test_the_trend_leaves_days_without_answers_as_gaps_at_their_dates(visit, liv
 def test_filters_from_a_link_are_shown_and_cleared(visit, live_server, gappy_site, width):
     from playwright.sync_api import expect
 
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/answers?site={gappy_site}&class=difficult&with=comment")
+    page = admin_at(visit, live_server, f"/admin/answers?site={gappy_site}&class=difficult&with=comment", width)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Difficult answers with a comment")
     expect(page.locator("table.answers tbody tr")).to_have_count(6)
@@ -172,9 +157,7 @@ def test_filters_from_a_link_are_shown_and_cleared(visit, live_server, gappy_sit
 def test_the_summary_says_how_many_hot_spots_it_shows(visit, live_server, seeded_site, width):  # noqa: F811
     from playwright.sync_api import expect
 
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/?site={seeded_site}")
+    page = admin_at(visit, live_server, f"/admin/?site={seeded_site}", width)
 
     # Three ranked places, all shown: the summary says nothing is left out and its table has them all.
     expect(page.locator("table.hot-spots tbody tr")).to_have_count(3)
