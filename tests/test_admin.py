@@ -19,22 +19,6 @@ def app(app):
     return app
 
 
-def test_every_admin_page_needs_a_login(app, client, site):
-    admin_rules = [rule for rule in app.url_map.iter_rules()
-                   if rule.rule.startswith("/admin") and rule.endpoint != "auth.login"]
-    assert len(admin_rules) >= 8
-    for rule in admin_rules:
-        # Fill every URL variable, so each route is really reached (a 404 would prove nothing).
-        path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda match: site.key if match[1] == "key" else "1", rule.rule)
-        assert "<" not in path, path
-        for method in rule.methods - {"HEAD", "OPTIONS"}:
-            response = client.open(path, method=method)
-            # logout is harmless without a session but still needs its CSRF token
-            assert response.status_code in (302, 400), (method, path, response.status_code)
-            if response.status_code == 302:
-                assert "/admin/login" in response.headers["Location"], (method, path)
-
-
 def test_login_with_the_right_password_shows_answers(client, admin, site):
     store(site, {"key": "a" * 20, "touchpoint": "kb-article", "ref": "kb-1", "scale": "agreement7",
                          "score": 2, "comment": "<script>alert(1)</script>", "customer": "c-9"})
