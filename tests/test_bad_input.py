@@ -3,7 +3,6 @@ never a 5xx, and never a stored row: thousands of generated payloads and a corpu
 known-nasty ones."""
 import json
 import re
-from collections import Counter
 from urllib.parse import quote
 
 import pytest
@@ -14,7 +13,6 @@ from widget_server.models import Answer, ApiToken, Impression
 
 from .conftest import ORIGIN
 
-RUNS = Counter()
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 any_text = st.text(st.characters(exclude_categories=()), max_size=300)
@@ -38,15 +36,13 @@ def app(app):
 
 
 def send(client, path, data, content_type="text/plain"):
-    RUNS["payloads"] += 1
-    response = client.post(path, data=data, content_type=content_type, headers={"Origin": ORIGIN})
-    RUNS["5xx"] += response.status_code >= 500
-    RUNS["429"] += response.status_code == 429
-    return response
+    return client.post(path, data=data, content_type=content_type, headers={"Origin": ORIGIN})
 
 
 def assert_refused_cleanly(response):
     assert response.status_code < 500, response.data[:300]
+    # Every payload must reach the checks: a 429 would mean the limits stopped the run.
+    assert response.status_code != 429, "raise the limits for this module"
     if response.status_code >= 400:
         assert response.is_json and response.json["error"], response.data[:300]
 
@@ -94,11 +90,8 @@ def test_generated_reads(client, site, key, lang, query):
     token = token if isinstance(token, str) else None
     for path, params in ((f"/api/v1/sites/{quote(key, safe='') or 'x'}/config", {"lang": lang}),
                          (f"/api/v1/sites/{site.key}/answers", query), (f"/api/v1/sites/{site.key}/summary", query)):
-        RUNS["payloads"] += 1
         response = client.get(path, query_string=params, headers={"Origin": ORIGIN,
                                                                   "Authorization": f"Bearer {token or 'x'}"})
-        RUNS["5xx"] += response.status_code >= 500
-        RUNS["429"] += response.status_code == 429
         assert_refused_cleanly(response)
 
 
@@ -161,10 +154,3 @@ def test_nul_characters_are_refused_by_name_before_any_query(client, site, metho
     message = response.json["error"] if response.is_json else response.text
     assert f"{field}: must not contain NUL characters" in message
     assert response.is_json == path.startswith("/api/")
-
-
-def test_report_last(capsys):
-    """Print how many payloads the run sent and how many 5xx it saw (README figures)."""
-    with capsys.disabled():
-        print(f"\nbad-input run: {RUNS['payloads']} payloads, {RUNS['5xx']} answered 5xx")
-    assert RUNS["5xx"] == 0 and RUNS["429"] == 0
