@@ -62,7 +62,9 @@ def test_the_alert_waits_for_the_follow_up_and_carries_its_reasons(server, recei
     key = site_with_target(server, receiver, grace_seconds=60)
     post(server, "/api/v1/answers", {"site": key, "id": "w" * 20, "secret": SECRET, "touchpoint": "kb-article",
                                      "scale": "agreement7", "score": 2})
-    time.sleep(3)  # worker rounds pass: the alert waits
+    # Queued, due only when the grace period ends: no worker round can send it before.
+    (due,) = server.rows("SELECT status, attempts, next_attempt_at > created_at AS later FROM delivery")
+    assert (due["status"], due["attempts"], bool(due["later"])) == ("pending", 0, True)
     assert receiver.received == []
 
     post(server, f"/api/v1/answers/{'w' * 20}/follow-up",
@@ -71,8 +73,9 @@ def test_the_alert_waits_for_the_follow_up_and_carries_its_reasons(server, recei
     assert wait_for(lambda: receiver.received, 10), "the follow-up did not send the alert"
     answer = json.loads(receiver.received[0][2])["answer"]
     assert (answer["reasons"], answer["comment"]) == (["not-found"], "The steps were for the old app")
-    time.sleep(3)
-    assert len(receiver.received) == 1
+    # One delivery for the answer and target, and it is done: nothing else can be sent.
+    assert server.wait_for_rows("SELECT 1 FROM delivery WHERE status = 'delivered'")
+    assert server.rows("SELECT count(*) AS n FROM delivery") == [{"n": 1}]
 
 
 def test_without_a_follow_up_the_alert_goes_when_the_grace_period_ends(server, receiver):
@@ -86,9 +89,10 @@ def test_without_a_follow_up_the_alert_goes_when_the_grace_period_ends(server, r
     answer = json.loads(receiver.received[0][2])["answer"]
     assert (answer["reasons"], answer["comment"]) == ([], "")
     # A follow-up after the alert went changes nothing: one alert per answer and target.
+    assert server.wait_for_rows("SELECT 1 FROM delivery WHERE status = 'delivered'")
     post(server, f"/api/v1/answers/{'n' * 20}/follow-up", {"site": key, "secret": SECRET, "comment": "Too late"})
-    time.sleep(3)
-    assert len(receiver.received) == 1
+    # The follow-up queued nothing more: the one delivery is the one already sent.
+    assert server.rows("SELECT status, attempts FROM delivery") == [{"status": "delivered", "attempts": 1}]
 
 
 def test_an_alert_waiting_through_a_restart_goes_once_with_its_reasons(server, receiver):
