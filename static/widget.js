@@ -344,7 +344,7 @@ button:hover{border-color:var(--a)}
   }
   // Answers an earlier page could not deliver (each belongs to the site it names; a failure
   // stays queued). In a task of its own while the configuration is on its way: a page's
-  // first storage read can take 15 ms, which would lengthen this script's task, and the
+  // first storage read can be slow, and would lengthen this script's task, and the
   // prompt's if it came later.
   setTimeout(() => waiting().forEach((body) => body.site == site && sendAnswer(body)));
 })();

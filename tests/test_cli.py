@@ -189,3 +189,12 @@ def test_settings_say_unset_not_null(runner):
 
     assert shown["DATABASE_URL"] == shown["PUBLIC_URL"] == "(unset)"
     assert "=null" not in runner.invoke(args=["settings"]).output
+
+
+def test_site_show_prints_every_setting_the_site_has(runner, site):
+    site.change(retention_days="90")
+    site.save()
+
+    shown = json.loads(runner.invoke(args=["site", "show", site.key]).output.split("\n<script")[0])
+
+    assert shown["retention_days"] == 90

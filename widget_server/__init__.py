@@ -32,7 +32,7 @@ API_BLUEPRINTS = ("api", "ingest", "preview", "read_api")
 
 class AdminOnlySessions(SecureCookieSessionInterface):
     """Sessions are for the admin pages: the APIs never use one, and checking each
-    answer's request for a signed cookie costs a fifth of a millisecond."""
+    answer's request for a signed cookie would cost time on the hottest path."""
 
     def open_session(self, app, request):
         if request.blueprint in API_BLUEPRINTS:

@@ -167,6 +167,7 @@ def site_settings(found):
         "sample_percent": found.sample_percent,
         "auto_delay_seconds": found.auto_delay_seconds,
         "auto_scroll_percent": found.auto_scroll_percent,
+        "retention_days": found.retention_days,
         "texts": found.texts,
     }
 

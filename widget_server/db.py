@@ -51,7 +51,8 @@ class JSONField(peewee.TextField):
 
 
 # Connections are pooled: a request takes one and gives it back, instead of opening (and,
-# for SQLite, setting pragmas on) a connection per request, which halves throughput.
+# for SQLite, setting pragmas on) a connection per request, which costs much of the
+# throughput (docs/performance.md).
 POOLED_SCHEMES = {"sqlite": "sqlite+pool", "postgres": "postgresql+pool", "postgresql": "postgresql+pool"}
 POOL_STALE_SECONDS = 300
 

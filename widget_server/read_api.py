@@ -9,7 +9,7 @@ import re
 from flask import Blueprint, jsonify, request
 
 from . import locales, reports
-from .admin import EARLIEST, EFFORT_CLASSES, LATEST, narrowed_answers
+from .admin import DEFAULT_DAYS, EARLIEST, EFFORT_CLASSES, LATEST, narrowed_answers
 from .errors import json_errors
 from .export import record
 from .limits import limit_public
@@ -65,7 +65,7 @@ def filters_for(site, args):
     for name, default in (("to", today), ("from", None)):
         value = args.get(name, "")
         dates[name] = parsed_date(name, value) if value else default
-    start = dates["from"] or max(EARLIEST, dates["to"] - datetime.timedelta(days=29))
+    start = dates["from"] or max(EARLIEST, dates["to"] - datetime.timedelta(days=DEFAULT_DAYS - 1))
     start, end = sorted((start, dates["to"]))
     touchpoint = args.get("touchpoint", "")
     if touchpoint and not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
