@@ -1,7 +1,8 @@
 """Site management in the admin: create sites, change their settings, see the script tag
 and a live preview of the prompt."""
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from peewee import fn
+from playhouse.flask_utils import get_object_or_404
 
 from . import locales, outbox, public_url, retention, webhooks
 from .assets import script_tag_for, served_script
@@ -77,7 +78,7 @@ def create():
 @login_required
 def edit(key):
     """Change a site's settings; every value is checked before anything is saved."""
-    site = Site.get_or_none(Site.key == key) or abort(404)
+    site = get_object_or_404(Site, Site.key == key)
     errors = []
     if request.method == "POST":
         try:
@@ -129,7 +130,7 @@ def alerts_context(site, webhook_form=None):
 @login_required
 def add_webhook(key):
     """Add an alert target; its signing secret is shown this once."""
-    site = Site.get_or_none(Site.key == key) or abort(404)
+    site = get_object_or_404(Site, Site.key == key)
     form = request.form
     try:
         webhook = webhooks.create_webhook(
@@ -147,7 +148,7 @@ def add_webhook(key):
 @login_required
 def issue_token(key):
     """Create a read API token; it is shown this once and only its hash is kept."""
-    site = Site.get_or_none(Site.key == key) or abort(404)
+    site = get_object_or_404(Site, Site.key == key)
     try:
         row, token = ApiToken.issue(site, request.form.get("name", ""))
     except SiteSettingError as error:
@@ -160,7 +161,7 @@ def issue_token(key):
 @login_required
 def revoke_token(key, token_id):
     """Revoke a read API token at once."""
-    token = ApiToken.select().join(Site).where((Site.key == key) & (ApiToken.id == token_id)).first() or abort(404)
+    token = get_object_or_404(ApiToken.select().join(Site), (Site.key == key) & (ApiToken.id == token_id))
     token.revoked_at = token.revoked_at or utcnow()
     token.save()
     flash(f"API token '{token.name}' revoked.")
@@ -168,8 +169,7 @@ def revoke_token(key, token_id):
 
 
 def webhook_of(key, webhook_id):
-    webhook = (Webhook.select().join(Site).where((Site.key == key) & (Webhook.id == webhook_id)).first())
-    return webhook or abort(404)
+    return get_object_or_404(Webhook.select().join(Site), (Site.key == key) & (Webhook.id == webhook_id))
 
 
 @bp.post(f"/<key>/webhooks/<{ROW_ID}:webhook_id>/test")
@@ -209,7 +209,7 @@ def delete_webhook(key, webhook_id):
 @login_required
 def preview(key):
     """The prompt as visitors see it, drawn by the real widget; nothing it sends is stored."""
-    site = Site.get_or_none(Site.key == key) or abort(404)
+    site = get_object_or_404(Site, Site.key == key)
     g.allow_same_origin_framing = True
     return render_template("admin/preview.html", site=site, touchpoint=request.args.get("touchpoint", "kb-article"),
                            lang=request.args.get("lang", "en"))
