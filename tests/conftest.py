@@ -5,8 +5,7 @@ from widget_server.db import flask_db
 from widget_server.models import AdminUser, Site
 
 from . import databases
-
-ORIGIN = "https://help.example.com"
+from .helpers import ORIGIN
 
 
 @pytest.fixture(scope="session", autouse=True)

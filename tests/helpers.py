@@ -1,7 +1,16 @@
 """What many tests do: store answers, impressions and follow-ups the way the public API
-does (ingest.py), without a request."""
-from widget_server import ingest
+does (ingest.py), without a request; log in to the admin and read the CSRF token of its
+forms; compare the count tables."""
+import re
+
+from widget_server import ingest, rollups
 from widget_server.models import Answer, Impression
+
+# The page origin the tests' sites allow.
+ORIGIN = "https://help.example.com"
+# The counters of the count tables.
+COUNTERS = ("answers", "impressions", "easy", "difficult", "ease_sum")
+CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def store(site, fields):
@@ -17,3 +26,38 @@ def store_impression(site, fields):
 
 def follow_up(answer, reasons=(), comment=""):
     ingest.store_follow_up(answer, list(reasons), comment)
+
+
+def token_in(page):
+    """The CSRF token of the forms in an admin page's text."""
+    return CSRF_TOKEN.search(page).group(1)
+
+
+def csrf_token(client, path="/admin/login"):
+    """A CSRF token for the client's session, from the admin page at `path`."""
+    return token_in(client.get(path).text)
+
+
+def login(client, username="olivia", password="correct horse battery"):
+    return client.post("/admin/login", data={"username": username, "password": password,
+                                             "csrf_token": csrf_token(client)})
+
+
+def settled(value):
+    """Sums of ease are floating point: adding and later taking away an answer may leave
+    1e-14 where a rebuild finds 0, so they are compared to six decimals."""
+    return round(value, 6) + 0.0 if isinstance(value, float) else value
+
+
+def snapshot():
+    """Every rollup row without its id, rows whose counters are all zero left out."""
+    tables = {}
+    for model in rollups.ROLLUP_MODELS:
+        rows = []
+        for row in model.select().dicts():
+            row.pop("id")
+            row = {key: settled(value) for key, value in row.items()}
+            if any(row.get(counter) for counter in COUNTERS):
+                rows.append(tuple(sorted((key, str(value)) for key, value in row.items())))
+        tables[model.__name__] = sorted(rows)
+    return tables

@@ -10,9 +10,8 @@ import pytest
 from widget_server import outbox, webhooks
 from widget_server.models import ApiToken
 
-from .helpers import store
+from .helpers import csrf_token, login, store
 from .receiver import Receiver
-from .test_admin import login
 
 # Endpoints anyone may call, and why.
 PUBLIC = {
@@ -42,7 +41,7 @@ PUBLIC = {
 def anonymous_csrf_token(client):
     """A valid CSRF token of an anonymous session, so a POST is refused for being anonymous
     and not, first, for lacking its token."""
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin/login").text).group(1)
+    return csrf_token(client, "/admin/login")
 
 
 def routes_not_refused(app, client, site):

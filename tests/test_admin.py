@@ -3,13 +3,7 @@ import re
 
 import pytest
 
-from .helpers import store
-
-
-def login(client, username="olivia", password="correct horse battery"):
-    page = client.get("/admin/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    return client.post("/admin/login", data={"username": username, "password": password, "csrf_token": token})
+from .helpers import login, store, token_in
 
 
 @pytest.fixture
@@ -52,7 +46,7 @@ def test_login_without_csrf_token_is_refused(client, admin):
 def test_logout_ends_the_session(client, admin):
     login(client)
     page = client.get("/admin/answers")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    token = token_in(page.text)
 
     client.post("/admin/logout", data={"csrf_token": token})
 
@@ -61,7 +55,7 @@ def test_logout_ends_the_session(client, admin):
 
 def test_login_redirect_stays_on_this_site(client, admin):
     page = client.get("/admin/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    token = token_in(page.text)
 
     response = client.post("/admin/login?next=//evil.example/", data={
         "username": "olivia", "password": "correct horse battery", "csrf_token": token})

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from .helpers import store
-from .test_admin import login
+from .helpers import login, store
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 sessions end at logout and at a password change, a stranger's wrong passwords cannot lock
 the admin out, and a login takes as long for an unknown name as for a known one."""
 import http.client
-import re
 import statistics
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from widget_server.models import AdminUser
 
+from .helpers import token_in
 from .live import LiveServer
 
 PASSWORD = "correct horse battery"
@@ -59,7 +59,7 @@ class Browser:
 
     def log_in(self, username="olivia", password=PASSWORD):
         _, _, page = self.request("GET", "/admin/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        token = token_in(page)
         return self.request("POST", "/admin/login", {"username": username, "password": password, "csrf_token": token})
 
     def can_see_the_admin(self):
@@ -68,7 +68,7 @@ class Browser:
 
     def log_out(self):
         _, _, page = self.request("GET", "/admin/")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        token = token_in(page)
         return self.request("POST", "/admin/logout", {"csrf_token": token})
 
 
@@ -116,7 +116,7 @@ def test_a_strangers_wrong_passwords_do_not_lock_the_admin_out(server):
 def login_time(server, username, address):
     browser = Browser(server, address)
     _, _, page = browser.request("GET", "/admin/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = token_in(page)
     started = time.perf_counter()
     status, _, _ = browser.request("POST", "/admin/login", {"username": username, "password": "wrong password",
                                                              "csrf_token": token})
@@ -159,7 +159,7 @@ def test_logins_sent_together_are_counted_all_the_same(server):
     for _ in range(12):
         browser = Browser(server, address)
         _, _, page = browser.request("GET", "/admin/login")
-        tokens.append((browser, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)))
+        tokens.append((browser, token_in(page)))
 
     def guess(pair):
         browser, token = pair
@@ -176,7 +176,7 @@ def test_logins_sent_together_are_counted_all_the_same(server):
 def test_a_session_ends_after_admin_session_hours_however_busy(app, client, admin, monkeypatch):
     from widget_server import auth
 
-    from .test_admin import login
+    from .helpers import login
 
     clock = [time.time()]
     monkeypatch.setattr(auth, "now", lambda: clock[0])

@@ -9,8 +9,7 @@ from widget_server.db import flask_db
 from widget_server.models import Answer, Site
 
 from . import databases
-from .helpers import store, store_impression
-from .test_admin import login
+from .helpers import csrf_token, login, store, store_impression, token_in
 
 
 @pytest.fixture
@@ -24,9 +23,6 @@ def signed_in(client, admin):
     login(client)
     return client
 
-
-def csrf_token(client, path):
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
 
 
 def give(site, key, score, **fields):
@@ -183,7 +179,7 @@ def test_preview_points_the_widget_at_the_public_url_whatever_host_was_asked(app
     """A Host header (or a proxy's forwarded one) must not choose where the preview sends."""
     app.config["PUBLIC_URL"] = "https://ces.example.com"
     page = client.get("/admin/login", base_url=base_url)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    token = token_in(page.text)
     client.post("/admin/login", base_url=base_url, data={"username": "olivia", "password": "correct horse battery",
                                                          "csrf_token": token})
 

@@ -10,7 +10,7 @@ import pytest
 
 from widget_server import webhooks
 
-from .conftest import ORIGIN
+from .helpers import ORIGIN
 from .live import LiveServer
 from .receiver import Receiver
 

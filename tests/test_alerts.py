@@ -2,7 +2,6 @@
 import datetime
 import functools
 import json
-import re
 import threading
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from widget_server import outbox, webhooks
 from widget_server.models import Answer, Delivery, Webhook, utcnow
 
-from .conftest import ORIGIN
+from .helpers import ORIGIN, csrf_token
 from .receiver import Receiver
 
 LOOPBACK = ("127.0.0.1/32",)
@@ -204,7 +203,7 @@ def test_answering_never_waits_for_the_receiver(app, client, site):
 
 
 def test_the_alerts_admin_link_opens_that_answer(app, client, site, receiver, admin):
-    from .test_admin import login
+    from .helpers import login
 
     webhooks.create_webhook(site, receiver.url, allowed_networks=LOOPBACK)
     answer(client, site, 1, key="first", comment="the one")
@@ -219,12 +218,12 @@ def test_the_alerts_admin_link_opens_that_answer(app, client, site, receiver, ad
 
 
 def test_alert_targets_are_managed_in_the_admin(app, client, site, admin, receiver):
-    from .test_admin import login
+    from .helpers import login
 
     app.config["WTF_CSRF_ENABLED"] = True
     login(client)
     page = f"/admin/sites/{site.key}"
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page).text).group(1)
+    csrf = csrf_token(client, page)
 
     refused = client.post(f"{page}/webhooks", data={"csrf_token": csrf, "url": "http://10.0.0.5/hook", "rule": "difficult"})
     shown = client.post(f"{page}/webhooks", data={"csrf_token": csrf, "url": receiver.url, "rule": "score_at_most",

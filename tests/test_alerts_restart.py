@@ -7,10 +7,9 @@ import urllib.request
 from widget_server import webhooks
 from widget_server.models import Site
 
+from .helpers import ORIGIN
 from .live import LiveServer
 from .receiver import Receiver
-
-ORIGIN = "https://help.example.com"
 
 
 def wait_until(condition, timeout=20):

@@ -5,7 +5,7 @@ import pytest
 
 from widget_server.models import Answer, Impression
 
-from .conftest import ORIGIN
+from .helpers import ORIGIN
 
 ANSWER_ID = "k" * 20
 SECRET = "answer-secret-" + "q" * 20

@@ -3,7 +3,7 @@ import pytest
 
 from widget_server import locales
 
-from .conftest import ORIGIN
+from .helpers import ORIGIN
 
 
 def config(client, site, lang="", origin=ORIGIN):

@@ -13,7 +13,7 @@ import pytest
 
 from widget_server import openapi
 
-from .conftest import ORIGIN
+from .helpers import ORIGIN
 from .live import LiveServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from widget_server import locales
 from widget_server.assets import MODULES, served_script
 from widget_server.models import Site
 
-from .conftest import ORIGIN
+from .helpers import ORIGIN
 
 SIZE_BUDGET_GZIPPED = 5120
 # The budget: 3 KB as current browsers receive it over HTTPS (Brotli), a little more in gzip

@@ -2,7 +2,6 @@
 never a 5xx, and never a stored row: thousands of generated payloads and a corpus of
 known-nasty ones."""
 import json
-import re
 from urllib.parse import quote
 
 import pytest
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 
 from widget_server.models import Answer, ApiToken, Impression
 
-from .conftest import ORIGIN
+from .helpers import ORIGIN, csrf_token
 
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -146,7 +145,7 @@ def test_a_field_named_with_a_lone_surrogate_is_named_back_safely(client, site):
 def test_nul_characters_are_refused_by_name_before_any_query(client, site, method, path, form, field):
     # PostgreSQL cannot even compare text holding NUL; SQLite can, so this guards both the same way.
     if form is not None:
-        form["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin/login").text).group(1)
+        form["csrf_token"] = csrf_token(client, "/admin/login")
     response = client.open(path.replace("SITE", site.key), method=method, data=form, headers={"Origin": ORIGIN})
 
     assert response.status_code == 400

@@ -5,7 +5,7 @@ from widget_server import create_app
 from widget_server.db import flask_db
 
 from . import databases
-from .conftest import ORIGIN
+from .helpers import ORIGIN
 
 
 def post_answer(client, site_key):

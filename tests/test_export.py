@@ -9,8 +9,7 @@ import pytest
 
 from widget_server.export import COLUMNS
 
-from .helpers import store
-from .test_admin import login
+from .helpers import login, store
 
 
 @pytest.fixture

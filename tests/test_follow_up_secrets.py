@@ -8,7 +8,7 @@ import pytest
 
 from widget_server.models import Answer
 
-from .conftest import ORIGIN
+from .helpers import ORIGIN
 
 ANSWER_ID = "v" * 24
 SECRET = "s3cret-" + "a" * 25

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from . import databases
-from .conftest import ORIGIN
+from .helpers import ORIGIN
 
 
 @pytest.fixture

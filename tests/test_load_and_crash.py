@@ -19,9 +19,9 @@ from widget_server.db import flask_db
 from widget_server.models import Site
 
 from . import databases
+from .helpers import ORIGIN
 from .live import free_port, wait_for_port
 
-ORIGIN = "https://help.example.com"
 WORKERS = 3
 
 

@@ -4,14 +4,12 @@ long for their column on create (only edits checked them), line breaks in a logi
 and PostgreSQL alike."""
 import base64
 import json
-import re
 
 import pytest
 
 from widget_server.models import Answer, ApiToken, Site, Webhook
 
-from .conftest import ORIGIN
-from .test_admin import login
+from .helpers import ORIGIN, csrf_token, login
 
 HUGE = "99999999999999999999999"
 
@@ -63,9 +61,6 @@ def test_ids_in_admin_urls_too_large_for_the_database_are_not_found(app, client,
 
     assert client.post(path.replace("KEY", site.key)).status_code == 404
 
-
-def csrf_token(client, path):
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
 
 
 def test_a_site_name_too_long_is_refused_on_create_as_on_edit(client, admin, runner):

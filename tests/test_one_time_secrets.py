@@ -9,7 +9,7 @@ import pytest
 
 from widget_server.models import ApiToken, Webhook
 
-from .test_admin import login
+from .helpers import login, token_in
 
 LOOPBACK = ("127.0.0.0/8",)
 
@@ -39,7 +39,7 @@ def cookie_contents(response):
 def test_a_one_time_secret_is_in_the_page_that_made_it_and_nowhere_else(client, admin, site, path, form, pattern):
     login(client)
     page = client.get(f"/admin/sites/{site.key}").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    csrf = token_in(page)
 
     made = client.post(f"/admin/sites/{site.key}/{path}", data={**form, "csrf_token": csrf})
 
@@ -64,7 +64,7 @@ def test_a_targets_url_stays_out_of_the_cookie(client, admin, site, action):
     hook = Webhook.create(site=site, url=url, secret="whsec_x", rule="any")
     login(client)
     page = client.get(f"/admin/sites/{site.key}").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    csrf = token_in(page)
 
     done = client.post(f"/admin/sites/{site.key}/webhooks/{hook.id}/{action}", data={"csrf_token": csrf})
 
@@ -75,7 +75,7 @@ def test_a_targets_url_stays_out_of_the_cookie(client, admin, site, action):
 def test_a_privacy_deletion_keeps_the_customer_id_out_of_the_cookie(client, admin, site):
     login(client)
     page = client.get("/admin/sites/").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    csrf = token_in(page)
 
     done = client.post("/admin/sites/privacy", data={"customer": "jane.doe@example.com", "confirm": "yes",
                                                      "csrf_token": csrf})

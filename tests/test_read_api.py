@@ -6,8 +6,7 @@ import pytest
 
 from widget_server.models import ApiToken, Site
 
-from .helpers import store
-from .test_admin import login
+from .helpers import login, store, token_in
 
 
 def give(site, key, score, **fields):
@@ -114,7 +113,7 @@ def test_tokens_are_created_shown_once_and_revoked_in_the_admin(app, client, sit
     app.config["WTF_CSRF_ENABLED"] = True
     login(client)
     page = client.get(f"/admin/sites/{site.key}").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    csrf = token_in(page)
 
     made = client.post(f"/admin/sites/{site.key}/tokens", data={"csrf_token": csrf, "name": "bi"})
     shown = re.search(r'<code id="one-time-value">(ces_[\w-]+)</code>', made.text)

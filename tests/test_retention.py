@@ -9,9 +9,7 @@ from widget_server.db import flask_db
 from widget_server.models import Answer, Delivery, Impression, Site, utcnow
 
 from . import databases
-from .helpers import store, store_impression
-from .test_admin import login
-from .test_rollups import snapshot
+from .helpers import csrf_token, login, snapshot, store, store_impression
 
 
 def give(site, key, score=2, days_ago=0, **fields):
@@ -79,7 +77,7 @@ def test_admin_privacy_request_needs_confirmation(app, client, site, admin):
     app.config["WTF_CSRF_ENABLED"] = True
     give(site, "a", customer="c-5")
     login(client)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin/sites/").text).group(1)
+    csrf = csrf_token(client, "/admin/sites/")
 
     client.post("/admin/sites/privacy", data={"csrf_token": csrf, "customer": "c-5"})
     assert Answer.select().count() == 1

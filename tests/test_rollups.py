@@ -7,29 +7,7 @@ import pytest
 from widget_server import rollups
 from widget_server.models import Answer, Delivery, Site, Webhook
 
-from .helpers import follow_up, store, store_impression
-
-COUNTERS = ("answers", "impressions", "easy", "difficult", "ease_sum")
-
-
-def settled(value):
-    """Sums of ease are floating point: adding and later taking away an answer may leave
-    1e-14 where a rebuild finds 0, so they are compared to six decimals."""
-    return round(value, 6) + 0.0 if isinstance(value, float) else value
-
-
-def snapshot():
-    """Every rollup row without its id, rows whose counters are all zero left out."""
-    tables = {}
-    for model in rollups.ROLLUP_MODELS:
-        rows = []
-        for row in model.select().dicts():
-            row.pop("id")
-            row = {key: settled(value) for key, value in row.items()}
-            if any(row.get(counter) for counter in COUNTERS):
-                rows.append(tuple(sorted((key, str(value)) for key, value in row.items())))
-        tables[model.__name__] = sorted(rows)
-    return tables
+from .helpers import follow_up, snapshot, store, store_impression
 
 
 def answer(site, key, touchpoint="kb-article", scale="agreement7", score=2, days_ago=0, **fields):

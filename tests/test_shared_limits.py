@@ -9,9 +9,9 @@ import pytest
 
 from widget_server.models import Site
 
+from .helpers import ORIGIN
 from .live import LiveServer, free_port, wait_for_port
 
-ORIGIN = "https://help.example.com"
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 

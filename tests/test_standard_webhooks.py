@@ -5,7 +5,8 @@ a receiver that answers 410 Gone is paused."""
 import json
 
 import pytest
-from standardwebhooks.webhooks import Webhook as Receiving, WebhookVerificationError
+from standardwebhooks.webhooks import Webhook as Receiving
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from widget_server import outbox, webhooks
 from widget_server.models import Delivery, Webhook
@@ -104,7 +105,7 @@ def test_a_receiver_that_answers_gone_pauses_its_target(app, client, site, admin
     hook = Webhook.get_by_id(hook.id)
     assert (hook.active, Delivery.get().status) == (False, "failed")
     assert "410" in hook.paused_reason
-    from .test_admin import login
+    from .helpers import login
 
     login(client)
     assert "paused: the receiver answered 410 Gone" in client.get(f"/admin/sites/{site.key}").text

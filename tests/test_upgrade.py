@@ -14,8 +14,7 @@ from widget_server.db import flask_db
 from widget_server.models import AdminUser, Answer, Site, Webhook
 
 from . import databases
-from .helpers import store
-from .test_rollups import snapshot
+from .helpers import snapshot, store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release-0.1.sql"
 

@@ -3,6 +3,7 @@ cooldown and language, checked in the page and in the server's database."""
 import pytest
 from playwright.sync_api import expect
 
+
 def scale_buttons(prompt):
     return prompt.locator(".s button")
 
