@@ -152,13 +152,18 @@ def text(max_length, multiline=False, pattern=None, hint=""):
     return check
 
 
+# Checks made once, for the checks below that use them on every answer.
+URL_TEXT = text(2000)
+SHORT_TEXT = text(200)
+
+
 @described({"type": "string", "maxLength": 2000, "anyOf": [{"maxLength": 0}, {"pattern": PAGE_URL.pattern}]})
 def page_url(field, value):
     """Keep scheme, host, port and path: query strings, fragments and user info (a user
     name and password) can carry personal data and secrets."""
     if value == "":
         return value
-    text(2000)(field, value)
+    URL_TEXT(field, value)
     # Checked as sent: no space or tab around it, as the description says.
     if not PAGE_URL.fullmatch(value):
         raise PayloadError(field, "must be an http(s) URL, with a port from 1 to 65535 if it has one")
@@ -174,7 +179,7 @@ def page_url(field, value):
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     kept = urlunsplit((parts.scheme, host if port is None else f"{host}:{port}", parts.path, "", ""))
     # Lower-casing the host can lengthen it ("İ" becomes two characters): checked again.
-    return text(2000)(field, kept)
+    return URL_TEXT(field, kept)
 
 
 @described({"type": "string", "enum": list(SCALES)})
@@ -221,7 +226,7 @@ def meta(field, value):
         if not META_KEY.fullmatch(key):
             raise PayloadError(f"{field}.{key[:40]}", "key must be 1-40 of A-Z, a-z, 0-9, _ . -")
         if isinstance(item, str):
-            cleaned[key] = text(200)(f"{field}.{key}", item)
+            cleaned[key] = SHORT_TEXT(f"{field}.{key}", item)
         elif isinstance(item, bool) or item is None:
             cleaned[key] = item
         # (A whole number is compared as itself: one beyond a float's range cannot be made one.)
