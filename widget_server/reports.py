@@ -4,6 +4,7 @@ Every figure compares answers given on different scales only through the normali
 (easy / neutral / difficult and the ease index); the mean score is reported per scale.
 """
 import datetime
+import heapq
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field, replace
 
@@ -300,7 +301,8 @@ def hot_spots(filters, minimum_answers, limit=15, offset=0, order="hardest"):
     """
     places = list(group_rows(filters, PLACE))
     trusted = [place for place in places if place.answers >= minimum_answers]
-    shown = [Group(*place) for place in sorted(trusted, key=PLACE_ORDERS[order])[offset:offset + limit]]
+    # The first offset + limit in order, without sorting the rest (all time can hold thousands).
+    shown = [Group(*place) for place in heapq.nsmallest(offset + limit, trusted, key=PLACE_ORDERS[order])[offset:]]
     attach_reasons(filters, PLACE, shown)
     return HotSpots(shown, len(trusted), len(places) - len(trusted))
 
