@@ -186,6 +186,16 @@ def signing_key(secret, legacy=False):
     return decode(text + "=" * (-len(text) % 4))
 
 
+def legacy_signature(secret, timestamp, body):
+    """The deprecated X-CES-Signature: the secret's HMAC of timestamp and body (no id)."""
+    return "v1=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def is_fresh(timestamp, now=None):
+    """A signing time a receiver accepts: Unix seconds, within the tolerance of now."""
+    return timestamp.isdigit() and abs((now or time.time()) - int(timestamp)) <= TOLERANCE_SECONDS
+
+
 def standard_signature(key, alert_id, timestamp, body):
     signed = hmac.new(key, f"{alert_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
     return "v1," + base64.b64encode(signed).decode()
@@ -200,9 +210,8 @@ def signature_headers(webhook, alert_id, body, timestamp=None):
     headers = {ID_HEADER: alert_id, STAMP_HEADER: timestamp,
                SIGNATURE_HEADER: standard_signature(key, alert_id, timestamp, body)}
     if webhook.legacy_signature:
-        legacy = hmac.new(webhook.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
         headers.update({LEGACY_ALERT_ID_HEADER: alert_id, LEGACY_TIMESTAMP_HEADER: timestamp,
-                        LEGACY_SIGNATURE_HEADER: f"v1={legacy}"})
+                        LEGACY_SIGNATURE_HEADER: legacy_signature(webhook.secret, timestamp, body)})
     return headers
 
 
@@ -211,7 +220,7 @@ def verify(secret, body, headers, now=None):
     signature of id, timestamp and body, and refuse a timestamp too far from now."""
     headers = {name.lower(): value for name, value in headers.items()}
     alert_id, timestamp = headers.get(ID_HEADER, ""), headers.get(STAMP_HEADER, "")
-    if not alert_id or not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
+    if not alert_id or not is_fresh(timestamp, now):
         return False
     expected = standard_signature(signing_key(secret), alert_id, timestamp, body)
     # As bytes: compare_digest refuses text that is not ASCII, which a forged header may hold.
@@ -222,10 +231,10 @@ def verify_legacy(secret, body, headers, now=None):
     """What a receiver made before Standard Webhooks does with the old headers."""
     headers = {name.lower(): value for name, value in headers.items()}
     timestamp = headers.get(LEGACY_TIMESTAMP_HEADER.lower(), "")
-    if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
+    if not is_fresh(timestamp, now):
         return False
-    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(f"v1={expected}".encode(), headers.get(LEGACY_SIGNATURE_HEADER.lower(), "").encode())
+    expected = legacy_signature(secret, timestamp, body)
+    return hmac.compare_digest(expected.encode(), headers.get(LEGACY_SIGNATURE_HEADER.lower(), "").encode())
 
 
 def body_bytes(document):
