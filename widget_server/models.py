@@ -380,7 +380,7 @@ class Webhook(flask_db.Model):
     # Seconds an alert for a new answer waits for the customer's follow-up before it goes.
     grace_seconds = peewee.IntegerField(default=60)
     # Made before Standard Webhooks: its deliveries also carry the old X-CES-* headers, which
-    # its receiver verifies (see webhooks.headers_for).
+    # its receiver verifies (see webhooks.signature_headers).
     legacy_signature = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utcnow)
 

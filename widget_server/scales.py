@@ -37,7 +37,7 @@ class Scale:
         return NEUTRAL
 
     def scores_up_to(self, ease_index):
-        """The scores whose ease index is at most this, in words ("1–2"; "none")."""
+        """The scores whose ease index is at most this, in words ("1–2"; "no score")."""
         caught = [score for score in range(1, self.points + 1) if self.ease(score) <= ease_index]
         if not caught:
             return "no score"
