@@ -90,11 +90,16 @@ def fail(message):
     raise click.ClickException(message)
 
 
+def found_or_fail(model, condition, missing):
+    """The row the condition finds, or the command ends saying `missing`."""
+    found = model.get_or_none(condition)
+    if found is None:
+        fail(missing)
+    return found
+
+
 def site_or_fail(key):
-    site = Site.get_or_none(Site.key == key)
-    if site is None:
-        fail(f"no site with key {key!r}; `widget-server site list` shows the keys")
-    return site
+    return found_or_fail(Site, Site.key == key, f"no site with key {key!r}; `widget-server site list` shows the keys")
 
 
 @click.group(short_help="Create, list and configure sites.")
@@ -278,10 +283,8 @@ def read_password(password_stdin):
 
 
 def admin_or_fail(username):
-    admin = AdminUser.get_or_none(AdminUser.username == username)
-    if admin is None:
-        fail(f"no admin {username!r}; `widget-server admin list` shows them")
-    return admin
+    return found_or_fail(AdminUser, AdminUser.username == username,
+                         f"no admin {username!r}; `widget-server admin list` shows them")
 
 
 @admin.command("list")
@@ -395,10 +398,8 @@ def alerts_list(site_key):
 
 
 def webhook_or_fail(webhook_id):
-    webhook = Webhook.get_or_none(Webhook.id == webhook_id)
-    if webhook is None:
-        fail(f"no alert target {webhook_id}; `widget-server alerts list` shows them")
-    return webhook
+    return found_or_fail(Webhook, Webhook.id == webhook_id,
+                         f"no alert target {webhook_id}; `widget-server alerts list` shows them")
 
 
 @alerts.command("remove")
