@@ -14,7 +14,7 @@ def test_databases():
         yield
 
 
-def make_test_app(tmp_path, database_url):
+def make_test_app(tmp_path, database_url, **settings):
     return create_app(
         {
             "TESTING": True,
@@ -23,6 +23,7 @@ def make_test_app(tmp_path, database_url):
             "SECRET_KEY": "test-secret-key",
             # Tests that deliver alerts call the outbox themselves or run a real server.
             "ALERT_WORKER": 0,
+            **settings,
         }
     )
 

@@ -1,10 +1,10 @@
 """When the database cannot take an answer the API says 503 with Retry-After, never 500."""
 import json
 
-from widget_server import create_app
 from widget_server.db import flask_db
 
 from . import databases
+from .conftest import make_test_app
 from .helpers import ORIGIN
 
 
@@ -34,8 +34,7 @@ def test_a_read_only_database_answers_503_with_retry_after(app, client, site):
 
 
 def test_an_unreachable_database_answers_503(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
-                      "SECRET_KEY": "x", "ALERT_WORKER": 0})
+    app = make_test_app(tmp_path, f"sqlite:///{tmp_path / 'ces.sqlite3'}")
     # The disk goes away under a running server (and its pool of open connections with it).
     flask_db.database.close_all()
     flask_db.database.init(str(tmp_path / "gone" / "ces.sqlite3"), pragmas=dict(flask_db.database._pragmas))
@@ -48,8 +47,7 @@ def test_an_unreachable_database_answers_503(tmp_path):
 def test_every_connection_taken_answers_503_not_500(tmp_path):
     import threading
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
-                      "SECRET_KEY": "x", "ALERT_WORKER": 0, "DATABASE_POOL_SIZE": 1})
+    app = make_test_app(tmp_path, f"sqlite:///{tmp_path / 'ces.sqlite3'}", DATABASE_POOL_SIZE=1)
     flask_db.database.close_all()
     holding, release = threading.Event(), threading.Event()
 

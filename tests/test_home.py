@@ -1,7 +1,7 @@
 """The server's front door: a home page, a favicon, and /healthz for load balancers."""
-from widget_server import create_app
 from widget_server.db import flask_db
 
+from .conftest import make_test_app
 from .test_access import PUBLIC
 
 
@@ -30,8 +30,7 @@ def test_healthz_answers_200_without_a_session_or_a_limit(app, client):
 
 
 def test_healthz_answers_503_while_the_database_is_unreachable(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'ces.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
-                      "SECRET_KEY": "x", "ALERT_WORKER": 0})
+    app = make_test_app(tmp_path, f"sqlite:///{tmp_path / 'ces.sqlite3'}")
     flask_db.database.close_all()
     flask_db.database.init(str(tmp_path / "gone" / "ces.sqlite3"), pragmas=dict(flask_db.database._pragmas))
 

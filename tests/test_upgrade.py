@@ -14,6 +14,7 @@ from widget_server.db import flask_db
 from widget_server.models import AdminUser, Answer, Site, Webhook
 
 from . import databases
+from .conftest import make_test_app
 from .helpers import snapshot, store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release-0.1.sql"
@@ -68,9 +69,8 @@ def test_upgrading_twice_changes_nothing(upgraded, tmp_path):
 
 
 def test_a_database_counted_before_the_site_wide_counts_and_totals_is_counted_again(tmp_path):
-    config = {"DATABASE_URL": databases.fresh_url(tmp_path), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
-              "ALERT_WORKER": 0}
-    app = create_app(config)
+    database_url = databases.fresh_url(tmp_path)
+    app = make_test_app(tmp_path, database_url)
     with app.app_context():
         site = Site.create_with_key("Counted early", ["https://help.example.com"])
         for number, score in enumerate([1, 2, 7]):
@@ -84,7 +84,7 @@ def test_a_database_counted_before_the_site_wide_counts_and_totals_is_counted_ag
         flask_db.database.execute_sql('DROP TABLE "schemaversion"')
     flask_db.database.close()
 
-    app = create_app(config)
+    app = make_test_app(tmp_path, database_url)
     with app.app_context():
         assert snapshot() == counted
     flask_db.database.close()
@@ -181,9 +181,8 @@ def test_db_upgrade_says_what_it_did(upgraded, tmp_path):
 
 
 def test_a_version_1_database_gets_session_versions_and_keeps_its_targets_old_signatures(tmp_path):
-    config = {"DATABASE_URL": databases.fresh_url(tmp_path), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
-              "ALERT_WORKER": 0}
-    app = create_app(config)
+    database_url = databases.fresh_url(tmp_path)
+    app = make_test_app(tmp_path, database_url)
     with app.app_context():
         site = Site.create_with_key("Version one", ["https://help.example.com"])
         Webhook.create(site=site, url="https://hooks.example.com/ces", secret="whsec_old-style_secret")
@@ -198,7 +197,7 @@ def test_a_version_1_database_gets_session_versions_and_keeps_its_targets_old_si
         migrations.SchemaVersion.update(version=1).execute()
     flask_db.database.close()
 
-    app = create_app(config)
+    app = make_test_app(tmp_path, database_url)
     with app.app_context():
         assert app.extensions["schema_upgrade"] == (1, migrations.VERSION)
         webhook = Webhook.get()
