@@ -267,12 +267,7 @@ def admin_add(username, password_stdin):
     """Create an admin, or set a new password for an existing one."""
     password = read_password(password_stdin)
     with AdminUser._meta.database.connection_context():
-        user = AdminUser.get_or_none(AdminUser.username == username) or AdminUser(username=username)
-        try:
-            user.set_password(password)
-        except ValueError as error:
-            fail(str(error))
-        user.save()
+        save_password(AdminUser.get_or_none(AdminUser.username == username) or AdminUser(username=username), password)
     click.echo(f"Admin {username!r} can now log in at {current_app.config['PUBLIC_URL']}/admin")
 
 
@@ -280,6 +275,15 @@ def read_password(password_stdin):
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def save_password(admin, password):
+    """Give the admin this password (ending their sessions), or end the command saying why not."""
+    try:
+        admin.set_password(password)
+    except ValueError as error:
+        fail(str(error))
+    admin.save()
 
 
 def admin_or_fail(username):
@@ -305,12 +309,7 @@ def admin_password(username, password_stdin):
     """Give an admin a new password, ending every session they have open."""
     password = read_password(password_stdin)
     with AdminUser._meta.database.connection_context():
-        admin = admin_or_fail(username)
-        try:
-            admin.set_password(password)
-        except ValueError as error:
-            fail(str(error))
-        admin.save()
+        save_password(admin_or_fail(username), password)
     click.echo(f"New password for {username!r}; their open sessions have ended.")
 
 
