@@ -121,7 +121,9 @@ def site_page(site, problems=(), webhook_form=None, one_time=None, form=None):
 def alerts_context(site, webhook_form=None):
     deliveries = (Delivery.select(Delivery, Webhook).join(Webhook).where(Webhook.site == site)
                   .order_by(Delivery.id.desc()).limit(20))
-    return {"webhooks": list(site.webhooks.order_by(Webhook.id)), "deliveries": list(deliveries),
+    # With their site joined: each target's description names its site's scale.
+    targets = Webhook.select(Webhook, Site).join(Site).where(Webhook.site == site).order_by(Webhook.id)
+    return {"webhooks": list(targets), "deliveries": list(deliveries),
             "api_tokens": list(site.api_tokens.order_by(ApiToken.id)),
             "rules": RULES, "formats": FORMATS, "webhook_form": webhook_form or {}}
 
