@@ -5,7 +5,7 @@ from widget_server.db import flask_db
 from widget_server.models import AdminUser, Site
 
 from . import databases
-from .helpers import ORIGIN
+from .helpers import ORIGIN, AuthActions
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -55,3 +55,9 @@ def admin(app):
     user.set_password("correct horse battery")
     user.save()
     return user
+
+
+@pytest.fixture
+def auth(client, admin):
+    """auth.login() and auth.logout() as the `admin` fixture's user."""
+    return AuthActions(client)

@@ -1,6 +1,6 @@
 """What many tests do: store answers, impressions and follow-ups the way the public API
 does (ingest.py), without a request; log in to the admin and read the CSRF token of its
-forms; compare the count tables."""
+forms (AuthActions is the `auth` fixture); compare the count tables."""
 import re
 
 from widget_server import ingest, rollups
@@ -38,9 +38,19 @@ def csrf_token(client, path="/admin/login"):
     return token_in(client.get(path).text)
 
 
-def login(client, username="olivia", password="correct horse battery"):
-    return client.post("/admin/login", data={"username": username, "password": password,
-                                             "csrf_token": csrf_token(client)})
+class AuthActions:
+    """Logging a test client in and out of the admin the way a person does, through the
+    forms and their CSRF tokens (the `auth` fixture, as in Flask's tutorial)."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username="olivia", password="correct horse battery"):
+        return self._client.post("/admin/login", data={"username": username, "password": password,
+                                                       "csrf_token": csrf_token(self._client)})
+
+    def logout(self):
+        return self._client.post("/admin/logout", data={"csrf_token": csrf_token(self._client, "/admin/")})
 
 
 def settled(value):

@@ -10,7 +10,7 @@ import pytest
 from widget_server import outbox, webhooks
 from widget_server.models import ApiToken
 
-from .helpers import csrf_token, login, store
+from .helpers import csrf_token, store
 from .receiver import Receiver
 
 # Endpoints anyone may call, and why.
@@ -91,14 +91,14 @@ def test_the_walk_finds_a_route_added_without_its_guard(app, client, site):
 HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 
 
-def test_hostile_text_is_inert_on_every_admin_page(app, client, site, admin):
+def test_hostile_text_is_inert_on_every_admin_page(app, client, site, admin, auth):
     site.change(name=HOSTILE, company=HOSTILE)
     site.save()
     store(site, {"key": "x" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1,
                          "ref": HOSTILE, "comment": HOSTILE, "customer": HOSTILE, "agent": HOSTILE,
                          "conversation": HOSTILE, "meta": {"note": HOSTILE}, "page_url": "https://x.example/" + HOSTILE})
     app.config["HOTSPOT_MIN_ANSWERS"] = 1
-    login(client)
+    auth.login()
 
     for path in ("/admin/", f"/admin/?site={site.key}", f"/admin/hot-spot?place={HOSTILE}", "/admin/answers",
                  "/admin/sites/", f"/admin/sites/{site.key}", f"/admin/sites/{site.key}/preview"):
@@ -118,8 +118,8 @@ def test_other_writes_check_the_origin_too(client, site, path):
     assert (response.status_code, response.json["field"]) == (403, "Origin")
 
 
-def test_an_expired_admin_session_must_log_in_again(app, client, admin):
-    login(client)
+def test_an_expired_admin_session_must_log_in_again(app, client, admin, auth):
+    auth.login()
     assert client.get("/admin/").status_code == 200
 
     app.permanent_session_lifetime = datetime.timedelta(seconds=-1)

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from .helpers import login, store
+from .helpers import store
 
 
 @pytest.fixture
-def signed_in(client, admin):
-    login(client)
+def signed_in(client, admin, auth):
+    auth.login()
     return client
 
 

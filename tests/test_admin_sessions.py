@@ -173,14 +173,12 @@ def test_logins_sent_together_are_counted_all_the_same(server):
     assert statuses.count(401) <= 5 and statuses.count(429) >= 7, statuses
 
 
-def test_a_session_ends_after_admin_session_hours_however_busy(app, client, admin, monkeypatch):
-    from widget_server import auth
-
-    from .helpers import login
+def test_a_session_ends_after_admin_session_hours_however_busy(app, client, admin, monkeypatch, auth):
+    from widget_server import auth as sessions
 
     clock = [time.time()]
-    monkeypatch.setattr(auth, "now", lambda: clock[0])
-    login(client)
+    monkeypatch.setattr(sessions, "now", lambda: clock[0])
+    auth.login()
     hours = app.config["ADMIN_SESSION_HOURS"]
     # Busy all along: a page every half hour refreshes the cookie, not the login.
     for _ in range(hours * 2 - 1):

@@ -9,7 +9,7 @@ from widget_server.db import flask_db
 from widget_server.models import Answer, Site
 
 from . import databases
-from .helpers import csrf_token, login, store, store_impression, token_in
+from .helpers import csrf_token, store, store_impression, token_in
 
 
 @pytest.fixture
@@ -19,8 +19,8 @@ def app(app):
 
 
 @pytest.fixture
-def signed_in(client, admin):
-    login(client)
+def signed_in(client, admin, auth):
+    auth.login()
     return client
 
 

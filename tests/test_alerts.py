@@ -202,26 +202,22 @@ def test_answering_never_waits_for_the_receiver(app, client, site):
     assert Answer.select().count() == 1
 
 
-def test_the_alerts_admin_link_opens_that_answer(app, client, site, receiver, admin):
-    from .helpers import login
-
+def test_the_alerts_admin_link_opens_that_answer(app, client, site, receiver, admin, auth):
     webhooks.create_webhook(site, receiver.url, allowed_networks=LOOPBACK)
     answer(client, site, 1, key="first", comment="the one")
     answer(client, site, 1, key="second", comment="another")
     outbox.deliver_due(app.config)
     link = json.loads(receiver.received[0][2])["admin_url"].removeprefix("http://127.0.0.1:5000")
 
-    login(client)
+    auth.login()
     page = client.get(link).text
 
     assert "the one" in page and "another" not in page
 
 
-def test_alert_targets_are_managed_in_the_admin(app, client, site, admin, receiver):
-    from .helpers import login
-
+def test_alert_targets_are_managed_in_the_admin(app, client, site, admin, receiver, auth):
     app.config["WTF_CSRF_ENABLED"] = True
-    login(client)
+    auth.login()
     page = f"/admin/sites/{site.key}"
     csrf = csrf_token(client, page)
 

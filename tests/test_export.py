@@ -9,12 +9,12 @@ import pytest
 
 from widget_server.export import COLUMNS
 
-from .helpers import login, store
+from .helpers import store
 
 
 @pytest.fixture
-def signed_in(client, admin):
-    login(client)
+def signed_in(client, admin, auth):
+    auth.login()
     return client
 
 

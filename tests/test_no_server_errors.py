@@ -9,7 +9,7 @@ import pytest
 
 from widget_server.models import Answer, ApiToken, Site, Webhook
 
-from .helpers import ORIGIN, csrf_token, login
+from .helpers import ORIGIN, csrf_token
 
 HUGE = "99999999999999999999999"
 
@@ -42,8 +42,8 @@ def test_read_api_numbers_are_bounded_and_refused_by_name(client, site, read_tok
 
 
 @pytest.mark.parametrize("before", [HUGE, "-1", "many"])
-def test_admin_answers_page_refuses_a_before_it_cannot_use(client, admin, before):
-    login(client)
+def test_admin_answers_page_refuses_a_before_it_cannot_use(client, admin, before, auth):
+    auth.login()
 
     response = client.get("/admin/answers", query_string={"before": before})
 
@@ -55,16 +55,16 @@ def test_admin_answers_page_refuses_a_before_it_cannot_use(client, admin, before
 @pytest.mark.parametrize("path", [f"/admin/sites/KEY/tokens/{HUGE}/revoke", f"/admin/sites/KEY/webhooks/{HUGE}/test",
                                   f"/admin/sites/KEY/webhooks/{HUGE}/active",
                                   f"/admin/sites/KEY/webhooks/{HUGE}/delete"])
-def test_ids_in_admin_urls_too_large_for_the_database_are_not_found(app, client, admin, site, path):
+def test_ids_in_admin_urls_too_large_for_the_database_are_not_found(app, client, admin, site, path, auth):
     app.config["WTF_CSRF_ENABLED"] = False
-    login(client)
+    auth.login()
 
     assert client.post(path.replace("KEY", site.key)).status_code == 404
 
 
 
-def test_a_site_name_too_long_is_refused_on_create_as_on_edit(client, admin, runner):
-    login(client)
+def test_a_site_name_too_long_is_refused_on_create_as_on_edit(client, admin, runner, auth):
+    auth.login()
 
     created = client.post("/admin/sites/", data={"name": "n" * 5000, "origins": ORIGIN,
                                                  "csrf_token": csrf_token(client, "/admin/sites/")})
@@ -75,8 +75,8 @@ def test_a_site_name_too_long_is_refused_on_create_as_on_edit(client, admin, run
     assert Site.select().count() == 0
 
 
-def test_a_webhook_url_too_long_is_refused_by_name(client, admin, site):
-    login(client)
+def test_a_webhook_url_too_long_is_refused_by_name(client, admin, site, auth):
+    auth.login()
     path = f"/admin/sites/{site.key}"
 
     response = client.post(f"{path}/webhooks", data={"url": "https://hooks.example.com/" + "p" * 2100,
@@ -148,8 +148,8 @@ def test_a_page_url_that_grows_when_lower_cased_is_still_held_to_its_length(clie
     assert Answer.select().count() == 0
 
 
-def test_a_webhook_url_that_cannot_be_parsed_is_refused_by_name(client, admin, site):
-    login(client)
+def test_a_webhook_url_that_cannot_be_parsed_is_refused_by_name(client, admin, site, auth):
+    auth.login()
     path = f"/admin/sites/{site.key}"
 
     response = client.post(f"{path}/webhooks", data={"url": "http://[::1", "rule": "difficult",

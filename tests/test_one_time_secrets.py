@@ -9,7 +9,7 @@ import pytest
 
 from widget_server.models import ApiToken, Webhook
 
-from .helpers import login, token_in
+from .helpers import token_in
 
 LOOPBACK = ("127.0.0.0/8",)
 
@@ -36,8 +36,8 @@ def cookie_contents(response):
     ("tokens", {"name": "warehouse sync"}, r"ces_[\w-]{20,}"),
     ("webhooks", {"url": "http://127.0.0.1:9/hook", "rule": "difficult"}, r"whsec_[A-Za-z0-9+/=]{20,}"),
 ])
-def test_a_one_time_secret_is_in_the_page_that_made_it_and_nowhere_else(client, admin, site, path, form, pattern):
-    login(client)
+def test_a_one_time_secret_is_in_the_page_that_made_it_and_nowhere_else(client, admin, site, path, form, pattern, auth):
+    auth.login()
     page = client.get(f"/admin/sites/{site.key}").text
     csrf = token_in(page)
 
@@ -58,11 +58,11 @@ def test_a_one_time_secret_is_in_the_page_that_made_it_and_nowhere_else(client, 
 
 
 @pytest.mark.parametrize("action", ["active", "delete"])
-def test_a_targets_url_stays_out_of_the_cookie(client, admin, site, action):
+def test_a_targets_url_stays_out_of_the_cookie(client, admin, site, action, auth):
     # Receiver URLs often carry a token of their own (Slack's do, in the path).
     url = "http://127.0.0.1:9/services/T000/B000/XXXXsecretpart?tok=abc123"
     hook = Webhook.create(site=site, url=url, secret="whsec_x", rule="any")
-    login(client)
+    auth.login()
     page = client.get(f"/admin/sites/{site.key}").text
     csrf = token_in(page)
 
@@ -72,8 +72,8 @@ def test_a_targets_url_stays_out_of_the_cookie(client, admin, site, action):
     assert "XXXXsecretpart" not in cookie_contents(done) and "abc123" not in cookie_contents(done)
 
 
-def test_a_privacy_deletion_keeps_the_customer_id_out_of_the_cookie(client, admin, site):
-    login(client)
+def test_a_privacy_deletion_keeps_the_customer_id_out_of_the_cookie(client, admin, site, auth):
+    auth.login()
     page = client.get("/admin/sites/").text
     csrf = token_in(page)
 

@@ -6,7 +6,7 @@ import pytest
 
 from widget_server.models import ApiToken, Site
 
-from .helpers import login, store, token_in
+from .helpers import store, token_in
 
 
 def give(site, key, score, **fields):
@@ -109,9 +109,9 @@ def test_bad_parameters_name_their_field(client, site, token, query, field):
     assert (response.status_code, response.json["field"]) == (400, field)
 
 
-def test_tokens_are_created_shown_once_and_revoked_in_the_admin(app, client, site, admin):
+def test_tokens_are_created_shown_once_and_revoked_in_the_admin(app, client, site, admin, auth):
     app.config["WTF_CSRF_ENABLED"] = True
-    login(client)
+    auth.login()
     page = client.get(f"/admin/sites/{site.key}").text
     csrf = token_in(page)
 

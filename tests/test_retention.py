@@ -9,7 +9,7 @@ from widget_server.db import flask_db
 from widget_server.models import Answer, Delivery, Impression, Site, utcnow
 
 from . import databases
-from .helpers import csrf_token, login, snapshot, store, store_impression
+from .helpers import csrf_token, snapshot, store, store_impression
 
 
 def give(site, key, score=2, days_ago=0, **fields):
@@ -73,10 +73,10 @@ def test_cli_deletes_and_purges(runner, site):
     assert Answer.select().count() == 0
 
 
-def test_admin_privacy_request_needs_confirmation(app, client, site, admin):
+def test_admin_privacy_request_needs_confirmation(app, client, site, admin, auth):
     app.config["WTF_CSRF_ENABLED"] = True
     give(site, "a", customer="c-5")
-    login(client)
+    auth.login()
     csrf = csrf_token(client, "/admin/sites/")
 
     client.post("/admin/sites/privacy", data={"csrf_token": csrf, "customer": "c-5"})
@@ -115,8 +115,8 @@ def test_a_database_from_before_retention_gets_the_column(tmp_path):
     flask_db.database.close()
 
 
-def test_sites_page_title_is_plain_text(app, client, admin):
-    login(client)
+def test_sites_page_title_is_plain_text(app, client, admin, auth):
+    auth.login()
 
     title = re.search(r"<title>(.*?)</title>", client.get("/admin/sites/").text, re.S).group(1)
 

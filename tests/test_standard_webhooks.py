@@ -94,7 +94,7 @@ def test_a_target_made_before_keeps_its_old_headers_beside_the_new(app, site, re
     assert headers["webhook-signature"].startswith("v1,")
 
 
-def test_a_receiver_that_answers_gone_pauses_its_target(app, client, site, admin):
+def test_a_receiver_that_answers_gone_pauses_its_target(app, client, site, admin, auth):
     gone = Receiver(statuses=[410])
     try:
         hook = webhooks.create_webhook(site, gone.url, "any", allowed_networks=LOOPBACK)
@@ -105,7 +105,5 @@ def test_a_receiver_that_answers_gone_pauses_its_target(app, client, site, admin
     hook = Webhook.get_by_id(hook.id)
     assert (hook.active, Delivery.get().status) == (False, "failed")
     assert "410" in hook.paused_reason
-    from .helpers import login
-
-    login(client)
+    auth.login()
     assert "paused: the receiver answered 410 Gone" in client.get(f"/admin/sites/{site.key}").text
