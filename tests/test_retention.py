@@ -93,7 +93,7 @@ def test_retention_is_a_site_setting(site, value, stored):
 
 
 def test_retention_of_zero_days_is_refused(site):
-    from widget_server.models import SiteSettingError
+    from widget_server.site_settings import SiteSettingError
 
     with pytest.raises(SiteSettingError, match="retention_days"):
         site.change(retention_days="0")

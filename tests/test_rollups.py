@@ -52,6 +52,23 @@ def test_counts_kept_in_step_agree_with_a_rebuild(app, site):
     assert site_wide == {"not-found": 2, "channel": 1, "repeat": 1, "transfer": 1}
 
 
+def test_an_answers_place_is_the_same_in_python_in_sql_and_as_a_filter(app, site):
+    from widget_server import reports
+
+    answer(site, "a", ref="kb-1")
+    answer(site, "b", "chatbot-exit", "effort5", ref="conv-1", agent="nora-bot")
+    answer(site, "c", "chatbot-exit", "effort5", ref="conv-2")  # no bot named: the conversation
+    answer(site, "d", "self-service", "ease5", ref="/orders", agent="nora-bot")  # an agent, not a bot's exit
+
+    in_sql = dict(Answer.select(Answer.key, rollups.place_column().alias("place")).tuples())
+    in_python = {row.key: rollups.place_of(row.touchpoint, row.ref, row.agent) for row in Answer.select()}
+    narrowed = {place: {row.key for row in reports.at_place(Answer.select(), place)} for place in in_python.values()}
+
+    assert in_sql == in_python
+    assert sorted(in_python.values()) == ["/orders", "conv-2", "kb-1", "nora-bot"]
+    assert narrowed == {place: {key for key, other in in_python.items() if other == place} for place in narrowed}
+
+
 def test_a_retry_changes_no_count(app, site):
     """A retry finds its answer stored and must leave every count as it was, with and
     without an alert target."""

@@ -1,80 +1,17 @@
 """The product owner's pages: the summary, a drill-down per hot spot, and the answers."""
-import datetime
-
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from . import charts, locales, reports
 from .auth import admin_pages, login_required
-from .models import Answer, Site
+from .models import Answer
 from .payloads import whole_number_argument
-from .rollups import PLACE, ScoreCount
+from .rollups import PLACE
 from .scales import DIFFICULT, SCALES
+from .selection import EFFORT_CLASSES, Selection, narrowed_answers
 
 bp = admin_pages(Blueprint("admin", __name__, url_prefix="/admin"))
 
-DEFAULT_DAYS = 30
 PAGE_SIZE = 50
-EFFORT_CLASSES = ("easy", "neutral", "difficult")
-# Sane bounds, so that "the previous period" of a range always exists as a date.
-EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2999, 12, 31)
-
-
-class Selection:
-    """The filters every admin page shares (site, touchpoint, date range), read from the
-    query string; a value that cannot be read is reported and replaced by its default."""
-
-    def __init__(self, args):
-        self.problems = []
-        self.sites = list(Site.select().order_by(Site.name))
-        self.site = next((site for site in self.sites if site.key == args.get("site")), None)
-        if args.get("site") and self.site is None:
-            self.problems.append("site: unknown site key; showing all sites")
-        self.touchpoint = args.get("touchpoint", "")
-        if self.touchpoint and not locales.TOUCHPOINT_NAME.fullmatch(self.touchpoint):
-            self.problems.append("touchpoint: not a touchpoint name; showing all touchpoints")
-            self.touchpoint = ""
-        today = datetime.datetime.now(datetime.timezone.utc).date()
-        self.end = self.date(args, "to", today)
-        self.start = self.date(args, "from", self.end - datetime.timedelta(days=DEFAULT_DAYS - 1))
-        if self.start > self.end:
-            self.problems.append("from: after 'to'; showing the 30 days up to 'to'")
-            self.start = self.end - datetime.timedelta(days=DEFAULT_DAYS - 1)
-        self.filters = reports.Filters(self.start, self.end, self.site.id if self.site else None,
-                                       self.touchpoint or None)
-
-    def date(self, args, name, default):
-        value = args.get(name, "")
-        if not value:
-            return default
-        try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:
-            day = None
-        if day is None or not EARLIEST <= day <= LATEST:
-            self.problems.append(f"{name}: use a date like 2026-01-31 between {EARLIEST.year} and {LATEST.year}; "
-                                 "showing the default")
-            return default
-        return day
-
-    def args(self, **extra):
-        """Query arguments that keep these filters, for links to other admin pages."""
-        base = {"site": self.site.key if self.site else None, "touchpoint": self.touchpoint or None,
-                "from": self.start.isoformat(), "to": self.end.isoformat()}
-        base.update(extra)
-        return {name: value for name, value in base.items() if value not in (None, "")}
-
-    def touchpoints(self):
-        """Touchpoints to offer in the filter: the built-in ones and any answered."""
-        query = ScoreCount.select(ScoreCount.touchpoint).distinct()
-        if self.site:
-            query = query.where(ScoreCount.site_id == self.site.id)
-        return sorted(set(locales.BUILT_IN_TOUCHPOINTS) | {row.touchpoint for row in query})
-
-    def site_names(self):
-        return {site.id: site.name for site in self.sites}
-
-    def site_keys(self):
-        return {site.id: site.key for site in self.sites}
 
 
 @bp.get("/")
@@ -225,24 +162,6 @@ def active_filters(selection, narrowed):
     return shown
 
 
-def narrowed_answers(filters, args):
-    """The answers the shared filters select, narrowed further by place, class, a comment
-    or one answer's id (as an alert links to it); for the answers page, export and API."""
-    query = reports.answers_in(filters)
-    if args.get("place"):
-        query = reports.at_place(query, args["place"])
-    if args.get("id"):
-        # An alert's link: that one answer, whenever it was given.
-        query = Answer.select().where(Answer.key == args["id"])
-        if filters.site_id is not None:
-            query = query.where(Answer.site == filters.site_id)
-    if args.get("class") in EFFORT_CLASSES:
-        query = query.where(Answer.effort_class == args["class"])
-    if args.get("with") == "comment":
-        query = query.where(Answer.comment != "")
-    return query
-
-
 def reason_labels():
     english = locales.STRINGS[locales.DEFAULT_LANGUAGE]
     return {code: english[f"reason.{code}"] for code in locales.REASONS}
@@ -257,5 +176,5 @@ def figure(value, digits=0):
 
 
 @bp.app_context_processor
-def scale_names():
-    return {"SCALES": SCALES, "DIFFICULT": DIFFICULT}
+def names_in_templates():
+    return {"SCALES": SCALES, "DIFFICULT": DIFFICULT, "BUILT_IN_TOUCHPOINTS": locales.BUILT_IN_TOUCHPOINTS}

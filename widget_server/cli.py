@@ -14,9 +14,10 @@ from werkzeug.serving import run_simple
 from . import create_app, locales, outbox, public_url, retention, rollups, settings, webhooks
 from .db import private_file
 from .assets import DEMO_SITE_KEY, script_tag_for
-from .models import FORMATS, RULES, AdminUser, Site, SiteSettingError, Webhook
+from .models import FORMATS, RULES, AdminUser, Site, Webhook
 from .payloads import LARGEST_INTEGER
 from .scales import SCALES
+from .site_settings import SiteSettingError, text_override
 
 
 class Commands(FlaskGroup):
@@ -232,15 +233,15 @@ def site_set(key, add_origin, remove_origin, touchpoint_scale, texts, **options)
 def merged_texts(current, overrides):
     merged = {language: dict(strings) for language, strings in current.items()}
     for value in overrides:
-        language, sep, assignment = value.partition(":")
-        if not sep:
-            fail(f"--text takes LANG:KEY=TEXT (LANG may be *), not {value!r}")
-        for key, text in pairs([assignment], "--text").items():
-            strings = merged.setdefault(language, {})
-            if text:
-                strings[key] = text
-            else:
-                strings.pop(key, None)
+        try:
+            language, key, text = text_override(value, "--text")
+        except SiteSettingError as error:
+            fail(str(error))
+        strings = merged.setdefault(language, {})
+        if text:
+            strings[key] = text
+        else:
+            strings.pop(key, None)
     return {language: strings for language, strings in merged.items() if strings}
 
 

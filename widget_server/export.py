@@ -6,9 +6,9 @@ import json
 
 from flask import Blueprint, Response, request, stream_with_context
 
-from .admin import Selection, narrowed_answers
 from .auth import admin_pages, login_required
 from .models import Answer
+from .selection import Selection, narrowed_answers
 
 bp = admin_pages(Blueprint("export", __name__, url_prefix="/admin/export"))
 
@@ -18,16 +18,6 @@ COLUMNS = ("id", "created_at", "site", "touchpoint", "ref", "page_url", "scale",
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 1000
-
-
-def record(answer, site_keys):
-    return {
-        "id": answer.key, "created_at": answer.created_at.isoformat() + "Z", "site": site_keys.get(answer.site_id, ""),
-        "touchpoint": answer.touchpoint, "ref": answer.ref, "page_url": answer.page_url, "scale": answer.scale,
-        "score": answer.score, "class": answer.effort_class, "ease": round(answer.ease, 2), "reasons": answer.reasons,
-        "comment": answer.comment, "locale": answer.locale, "customer": answer.customer, "agent": answer.agent,
-        "conversation": answer.conversation, "meta": answer.meta,
-    }
 
 
 def inert(value):
@@ -41,7 +31,7 @@ def inert(value):
 def rows(query, site_keys):
     # iterator(): rows are read from the cursor as they go out, never all held at once.
     for answer in query.iterator():
-        yield record(answer, site_keys)
+        yield answer.record(site_keys.get(answer.site_id, ""))
 
 
 def csv_lines(query, site_keys):

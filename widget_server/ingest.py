@@ -19,7 +19,8 @@ from .errors import json_errors
 from .limits import limit_public
 from .models import Answer, Delivery, Impression, utcnow
 from .origins import site_for
-from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, KEY, SITE, PayloadError, answer_fields, clean, read_json_object
+from .payloads import (FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, KEY, PayloadError, answer_fields, clean, read_json_object,
+                       site_key)
 
 bp = json_errors(limit_public(Blueprint("ingest", __name__, url_prefix="/api/v1")))
 
@@ -80,7 +81,7 @@ def site_key_of(data):
     """Return the body's site key, checked first so the origin is verified before the rest."""
     if data.get("site") is None:
         raise PayloadError("site", "is required")
-    return SITE("site", data["site"])
+    return site_key("site", data["site"])
 
 
 def store_answer(answer):

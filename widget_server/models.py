@@ -6,23 +6,19 @@ import hmac
 import secrets
 import time
 import uuid
-from urllib.parse import urlsplit
 
 import peewee
 from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import locales, rollups
+from . import rollups
 from .db import FixedSelect, JSONField, flask_db
 from .scales import DEFAULT_SCALE, DIFFICULT, SCALES
+from .site_settings import SITE_SETTING_CHECKS, SiteSettingError, normalise_origin
 
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-
-
-class SiteSettingError(ValueError):
-    """A site setting that cannot be saved; the message says what to change."""
 
 
 class Site(flask_db.Model):
@@ -83,6 +79,12 @@ class Site(flask_db.Model):
     def scale_for(self, touchpoint):
         return self.touchpoint_scales.get(touchpoint, self.scale)
 
+    def configured_touchpoints(self):
+        """The touchpoints this site gave a scale or, in any language, a question of their own."""
+        questions = {key.removeprefix("question.") for strings in self.texts.values() for key in strings
+                     if key.startswith("question.") and key.count(".") == 1}
+        return set(self.touchpoint_scales) | questions
+
     def allows_origin(self, origin):
         return origin is not None and origin.lower() in self.origins
 
@@ -92,105 +94,6 @@ class Site(flask_db.Model):
         widget_url = (widget_url or public_url).rstrip("/")
         api = f' data-ces-api="{public_url}/"' if widget_url != public_url else ""
         return f'<script src="{widget_url}/widget.js" data-site="{self.key}"{api} async></script>'
-
-
-def normalise_origin(origin):
-    """Return scheme://host[:port] in lower case, the form browsers send in Origin."""
-    text = str(origin).strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SiteSettingError(
-            f"origin: {text!r} is not an origin; write it like https://help.example.com"
-        )
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise SiteSettingError(
-            f"origin: {text!r} has a path; an origin is only scheme://host[:port]"
-        )
-    try:
-        port = parts.port
-    except ValueError:
-        raise SiteSettingError(f"origin: {text!r} has an invalid port") from None
-    default_port = {"http": 80, "https": 443}[parts.scheme]
-    netloc = parts.hostname if port in (None, default_port) else f"{parts.hostname}:{port}"
-    return f"{parts.scheme}://{netloc}".lower()
-
-
-def _whole_number(name, low, high):
-    def check(value):
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise SiteSettingError(f"{name}: {value!r} is not a whole number") from None
-        if not low <= number <= high:
-            raise SiteSettingError(f"{name}: must be between {low} and {high}, not {number}")
-        return number
-
-    return check
-
-
-def _scale_name(value):
-    if value not in SCALES:
-        raise SiteSettingError(f"scale: {value!r} is unknown; use one of {', '.join(SCALES)}")
-    return value
-
-
-def _touchpoint_scales(mapping):
-    checked = {}
-    for touchpoint, scale in dict(mapping).items():
-        if not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
-            raise SiteSettingError(
-                f"touchpoint_scales: {touchpoint!r} is not a touchpoint name "
-                "(1-40 of a-z, 0-9 and -)"
-            )
-        checked[touchpoint] = _scale_name(scale)
-    return checked
-
-
-def _texts(mapping):
-    checked = {}
-    for language, strings in dict(mapping).items():
-        if language != "*" and not locales.LANGUAGE_TAG.fullmatch(language):
-            raise SiteSettingError(f"texts: {language!r} is not a language tag such as nl or pt-BR")
-        for key, text in dict(strings).items():
-            if not locales.is_overridable(key):
-                raise SiteSettingError(
-                    f"texts: {key!r} is not a widget string; see `widget-server site strings`"
-                )
-            if not isinstance(text, str) or not 0 < len(text.strip()) <= 300:
-                raise SiteSettingError(f"texts: {key!r} must be 1 to 300 characters")
-        if strings:
-            checked[language.lower()] = {key: text.strip() for key, text in strings.items()}
-    return checked
-
-
-def _short_text(name):
-    def check(value):
-        value = str(value).strip()
-        if len(value) > 200:
-            raise SiteSettingError(f"{name}: at most 200 characters")
-        return value
-
-    return check
-
-
-def _retention_days(value):
-    if value in (None, ""):
-        return None
-    return _whole_number("retention_days", 1, 36500)(value)
-
-
-SITE_SETTING_CHECKS = {
-    "retention_days": _retention_days,
-    "name": _short_text("name"),
-    "company": _short_text("company"),
-    "scale": _scale_name,
-    "touchpoint_scales": _touchpoint_scales,
-    "cooldown_days": _whole_number("cooldown_days", 0, 3650),
-    "sample_percent": _whole_number("sample_percent", 0, 100),
-    "auto_delay_seconds": _whole_number("auto_delay_seconds", 0, 3600),
-    "auto_scroll_percent": _whole_number("auto_scroll_percent", 0, 100),
-    "texts": _texts,
-}
 
 
 class Answer(flask_db.Model):
@@ -236,6 +139,17 @@ class Answer(flask_db.Model):
         scale = SCALES[fields["scale"]]
         return cls(**fields, site=site, effort_class=scale.effort_class(fields["score"]),
                    ease=scale.ease(fields["score"]), secret_hash=hash_secret(secret) if secret else "")
+
+    def record(self, site_key):
+        """The answer as the export, the read API and alerts give it out; its keys are the
+        export's columns (docs/api.md)."""
+        return {
+            "id": self.key, "created_at": self.created_at.isoformat() + "Z", "site": site_key,
+            "touchpoint": self.touchpoint, "ref": self.ref, "page_url": self.page_url, "scale": self.scale,
+            "score": self.score, "class": self.effort_class, "ease": round(self.ease, 2), "reasons": self.reasons,
+            "comment": self.comment, "locale": self.locale, "customer": self.customer, "agent": self.agent,
+            "conversation": self.conversation, "meta": self.meta,
+        }
 
     def is_retry_of(self, other):
         """Whether `other`, a row made from a request with this one's id, is this answer

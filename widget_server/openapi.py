@@ -9,8 +9,8 @@ another runs schemathesis against a running server with it.
 import json
 from pathlib import Path
 
-from . import locales, payloads, read_api
-from .admin import EFFORT_CLASSES
+from . import locales, payloads, read_api, selection
+from .selection import EFFORT_CLASSES
 from .scales import SCALES
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -83,19 +83,19 @@ def or_empty(schema):
     return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
-DATE = string(read_api.DATE.pattern, format="date")
+DATE = string(selection.DATE.pattern, format="date")
 READ_FILTERS = [
     {"name": "from", "in": "query", "schema": or_empty(DATE),
      "description": "First day (UTC); default 29 days before `to`. From and to may come in either order."},
     {"name": "to", "in": "query", "schema": or_empty(DATE), "description": "Last day (UTC); default today"},
     {"name": "touchpoint", "in": "query", "description": "Only this touchpoint",
      "schema": or_empty(string(locales.TOUCHPOINT_NAME.pattern))},
-    {"name": "place", "in": "query", "schema": read_api.PLACE.schema,
+    {"name": "place", "in": "query", "schema": selection.PLACE.schema,
      "description": "Only this page, article or bot (an answer's ref, or a chatbot exit's agent)"},
     {"name": "class", "in": "query", "schema": or_empty({"type": "string", "enum": list(EFFORT_CLASSES)})},
-    {"name": "with", "in": "query", "schema": or_empty({"type": "string", "enum": list(read_api.WITH)}),
+    {"name": "with", "in": "query", "schema": or_empty({"type": "string", "enum": list(selection.WITH)}),
      "description": "comment: only answers with a comment"},
-    {"name": "id", "in": "query", "schema": or_empty(read_api.ANSWER_ID.schema),
+    {"name": "id", "in": "query", "schema": or_empty(selection.ANSWER_ID.schema),
      "description": "Only the answer with this id (whatever its date)"},
 ]
 ANSWER_FIELDS = {

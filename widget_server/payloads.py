@@ -154,7 +154,7 @@ def text(max_length, multiline=False, pattern=None, hint=""):
 
 # Checks made once, for the checks below that use them on every answer.
 URL_TEXT = text(2000)
-SHORT_TEXT = text(200)
+short_text = text(200)
 
 
 @described({"type": "string", "maxLength": 2000, "anyOf": [{"maxLength": 0}, {"pattern": PAGE_URL.pattern}]})
@@ -226,7 +226,7 @@ def meta(field, value):
         if not META_KEY.fullmatch(key):
             raise PayloadError(f"{field}.{key[:40]}", "key must be 1-40 of A-Z, a-z, 0-9, _ . -")
         if isinstance(item, str):
-            cleaned[key] = SHORT_TEXT(f"{field}.{key}", item)
+            cleaned[key] = short_text(f"{field}.{key}", item)
         elif isinstance(item, bool) or item is None:
             cleaned[key] = item
         # (A whole number is compared as itself: one beyond a float's range cannot be made one.)
@@ -238,25 +238,26 @@ def meta(field, value):
     return cleaned
 
 
-SITE = text(64, pattern=SITE_KEY, hint="is not a site key")
-TOUCHPOINT = text(
+# Checks of single fields, named like the functions above: each takes (field, value).
+site_key = text(64, pattern=SITE_KEY, hint="is not a site key")
+touchpoint_name = text(
     40,
     pattern=locales.TOUCHPOINT_NAME,
     hint="must be 1-40 of a-z, 0-9 and -, such as self-service, kb-article or chatbot-exit",
 )
-REF = text(200)
+ref = text(200)
 
 # Made by the answering browser and sent with the answer; opens its follow-up.
-SECRET = text(128, pattern=re.compile(r"^[A-Za-z0-9_-]{32,128}$"), hint="must be 32-128 of A-Z, a-z, 0-9, _ and -")
+follow_up_secret = text(128, pattern=re.compile(r"^[A-Za-z0-9_-]{32,128}$"), hint="must be 32-128 of A-Z, a-z, 0-9, _ and -")
 
 ANSWER_CHECKS = {
-    "site": SITE,
+    "site": site_key,
     "id": text(64, pattern=KEY, hint="must be 16-64 of A-Z, a-z, 0-9, _ and -"),
-    "secret": SECRET,
-    "touchpoint": TOUCHPOINT,
+    "secret": follow_up_secret,
+    "touchpoint": touchpoint_name,
     "scale": scale_name,
     "score": whole_number,
-    "ref": REF,
+    "ref": ref,
     "page": page_url,
     "locale": text(35, pattern=locales.LANGUAGE_TAG, hint="must be a language tag such as en or nl-BE"),
     "customer": text(200),
@@ -268,15 +269,15 @@ ANSWER_CHECKS = {
 }
 
 FOLLOW_UP_CHECKS = {
-    "site": SITE,
-    "secret": SECRET,
+    "site": site_key,
+    "secret": follow_up_secret,
     # What the widget of release 0.1 was given instead, for answers stored before secrets.
     "token": text(64),
     "reasons": reasons,
     "comment": text(2000, multiline=True),
 }
 
-IMPRESSION_CHECKS = {"site": SITE, "touchpoint": TOUCHPOINT, "ref": REF}
+IMPRESSION_CHECKS = {"site": site_key, "touchpoint": touchpoint_name, "ref": ref}
 
 # Body field -> Answer column, where they differ.
 ANSWER_COLUMNS = {"id": "key", "page": "page_url"}

@@ -2,12 +2,12 @@
 cached, and writes that are checked like real ones but never stored."""
 from flask import Blueprint, jsonify, request
 
-from .api import config_document, visitor_language
 from .errors import json_errors
 from .limits import charge_site, limit_public
 from .models import Site, cached_site
 from .payloads import FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, PayloadError, answer_fields, clean, read_json_object
 from .scales import SCALES
+from .widget_config import config_document, visitor_language
 
 bp = json_errors(limit_public(Blueprint("preview", __name__, url_prefix="/preview/<key>/api/v1"), scope="preview"))
 

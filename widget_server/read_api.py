@@ -8,13 +8,12 @@ import re
 
 from flask import Blueprint, jsonify, request
 
-from . import locales, reports
-from .admin import DEFAULT_DAYS, EARLIEST, EFFORT_CLASSES, LATEST, narrowed_answers
+from . import reports
 from .errors import json_errors
-from .export import record
 from .limits import limit_public
 from .models import Answer, ApiToken, Site, utcnow
-from .payloads import KEY, PayloadError, text, whole_number_argument
+from .payloads import PayloadError, whole_number_argument
+from .selection import filters_for, narrowed_answers
 
 bp = json_errors(limit_public(Blueprint("read_api", __name__, url_prefix="/api/v1/sites/<key>"), scope="read"))
 
@@ -37,47 +36,6 @@ def authorised_site(key):
     if found.last_used_at is None or utcnow() - found.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == found.id).execute()
     return site
-
-
-# A date as the API takes it: YYYY-MM-DD from EARLIEST to LATEST (openapi.py states it).
-DATE = re.compile(r"^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
-assert (EARLIEST, LATEST) == (datetime.date(2000, 1, 1), datetime.date(2999, 12, 31)), "DATE no longer matches"
-# Query arguments the answers and summary take besides the dates, and what each must be.
-PLACE = text(200)
-ANSWER_ID = text(64, pattern=KEY, hint="must be an answer's id")
-WITH = ("comment",)
-
-
-def parsed_date(name, value):
-    try:
-        if DATE.fullmatch(value):
-            return datetime.date.fromisoformat(value)
-    except ValueError:  # a day the month does not have
-        pass
-    raise PayloadError(name, f"use a date like 2026-01-31, from {EARLIEST} to {LATEST}")
-
-
-def filters_for(site, args):
-    """The summary's filters from the query string; a bad one is a 400 naming it. From and
-    to may come in either order: the earlier starts the period."""
-    today = datetime.datetime.now(datetime.timezone.utc).date()
-    dates = {}
-    for name, default in (("to", today), ("from", None)):
-        value = args.get(name, "")
-        dates[name] = parsed_date(name, value) if value else default
-    start = dates["from"] or max(EARLIEST, dates["to"] - datetime.timedelta(days=DEFAULT_DAYS - 1))
-    start, end = sorted((start, dates["to"]))
-    touchpoint = args.get("touchpoint", "")
-    if touchpoint and not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
-        raise PayloadError("touchpoint", "must be 1-40 of a-z, 0-9 and -, or empty for every touchpoint")
-    if args.get("class") and args["class"] not in EFFORT_CLASSES:
-        raise PayloadError("class", f"must be one of {', '.join(EFFORT_CLASSES)}")
-    if args.get("with") and args["with"] not in WITH:
-        raise PayloadError("with", f"must be {' or '.join(WITH)}")
-    for name, check in (("place", PLACE), ("id", ANSWER_ID)):
-        if args.get(name):
-            check(name, args[name])
-    return reports.Filters(start, end, site.id, touchpoint or None)
 
 
 # A cursor is the id of the last answer of the page before: any such number is one.
@@ -107,7 +65,7 @@ def answers(key):
     more = len(page) > limit
     page = page[:limit]
     return jsonify({
-        "answers": [record(answer, {site.id: site.key}) for answer in page],
+        "answers": [answer.record(site.key) for answer in page],
         "next_cursor": encode_cursor(page[-1].id) if more else None,
     })
 

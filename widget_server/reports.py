@@ -4,17 +4,17 @@ Every figure compares answers given on different scales only through the normali
 (easy / neutral / difficult and the ease index); the mean score is reported per scale.
 """
 import datetime
+import functools
 import heapq
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field, replace
 
 import peewee
-from flask import g, has_request_context
 
-from . import stats
+from . import rollups, stats
 from .db import flask_db
 from .models import Answer
-from .rollups import (AGENT, ALL, CHATBOT_EXIT, PLACE, GroupCount, GroupTotal, ImpressionCount, ReasonCount,
+from .rollups import (AGENT, ALL, PLACE, GroupCount, GroupTotal, ImpressionCount, ReasonCount,
                       ReasonTotal, ScoreCount)
 from .scales import DIFFICULT, EASY, SCALES
 
@@ -37,6 +37,17 @@ class Filters:
         length = datetime.timedelta(days=self.days)
         return replace(self, start=self.start - length, end=self.end - length)
 
+    @functools.cached_property
+    def every_counted_day(self):
+        """Whether these dates take in every day still counted, so that the all-time totals
+        answer for them. Several tables of one page ask: each Filters asks the database once."""
+        days = ScoreCount.select(ScoreCount.day)
+        if self.site_id is not None:
+            days = days.where(ScoreCount.site_id == self.site_id)
+        first = days.order_by(ScoreCount.day).limit(1).scalar()
+        last = days.order_by(ScoreCount.day.desc()).limit(1).scalar()
+        return first is None or (self.start <= as_date(first) and as_date(last) <= self.end)
+
     def where(self, model):
         """The condition on a count table; a table of totals has no days to pick from."""
         condition = model.day.between(self.start, self.end) if "day" in model._meta.fields else peewee.Value(True)
@@ -47,8 +58,31 @@ class Filters:
         return condition
 
 
+class CountedFigures:
+    """The figures that follow from counts of answers, easy, difficult and summed ease, for
+    every kind of count below (none where there are no answers)."""
+
+    @property
+    def ease_index(self):
+        return self.ease_sum / self.answers if self.answers else None
+
+    @property
+    def easy_percent(self):
+        return 100 * self.easy / self.answers if self.answers else None
+
+    @property
+    def difficult_percent(self):
+        return 100 * self.difficult / self.answers if self.answers else None
+
+    @property
+    def difficult_interval(self):
+        """The 95 % Wilson interval of difficult_percent."""
+        low, high = stats.wilson(self.difficult, self.answers)
+        return 100 * low, 100 * high
+
+
 @dataclass
-class Figures:
+class Figures(CountedFigures):
     """Counts of one set of answers, from which every headline figure follows."""
 
     answers: int = 0
@@ -76,18 +110,6 @@ class Figures:
         self.histogram[scale_name, score] += count
 
     @property
-    def ease_index(self):
-        return self.ease_sum / self.answers if self.answers else None
-
-    @property
-    def easy_percent(self):
-        return 100 * self.easy / self.answers if self.answers else None
-
-    @property
-    def difficult_percent(self):
-        return 100 * self.difficult / self.answers if self.answers else None
-
-    @property
     def net_ease(self):
         return self.easy_percent - self.difficult_percent if self.answers else None
 
@@ -98,11 +120,6 @@ class Figures:
     def mean_scores(self):
         """{scale: mean score on that scale}, for every scale answered on."""
         return {name: total / count for name, (count, total) in sorted(self.by_scale.items()) if count}
-
-    def difficult_interval(self):
-        low, high = stats.wilson(self.difficult, self.answers)
-        return 100 * low, 100 * high
-
 
 @dataclass
 class Metric:
@@ -198,25 +215,8 @@ def by_touchpoint(filters):
     return rows
 
 
-class Shares:
-    """Figures derived from answers, difficult and ease_sum counts (never zero answers)."""
-
-    @property
-    def ease_index(self):
-        return self.ease_sum / self.answers
-
-    @property
-    def difficult_percent(self):
-        return 100 * self.difficult / self.answers
-
-    @property
-    def difficult_interval(self):
-        low, high = stats.wilson(self.difficult, self.answers)
-        return 100 * low, 100 * high
-
-
 @dataclass
-class Group(Shares):
+class Group(CountedFigures):
     """A page, article, bot or agent with its counts, for ranking."""
 
     site_id: int
@@ -230,27 +230,6 @@ class Group(Shares):
     reasons: list = field(default_factory=list)
 
 
-def every_counted_day(filters):
-    """Whether the filters' dates take in every day still counted, so that the all-time
-    totals answer for them. A page asks this for several tables: a request answers it once."""
-    if not has_request_context():
-        return _every_counted_day(filters)
-    answered = g.setdefault("every_counted_day", {})
-    key = (filters.site_id, filters.start, filters.end)
-    if key not in answered:
-        answered[key] = _every_counted_day(filters)
-    return answered[key]
-
-
-def _every_counted_day(filters):
-    days = ScoreCount.select(ScoreCount.day)
-    if filters.site_id is not None:
-        days = days.where(ScoreCount.site_id == filters.site_id)
-    first = days.order_by(ScoreCount.day).limit(1).scalar()
-    last = days.order_by(ScoreCount.day.desc()).limit(1).scalar()
-    return first is None or (filters.start <= as_date(first) and as_date(last) <= filters.end)
-
-
 # A Group's counts as read, before it is worth making one.
 GroupRow = namedtuple("GroupRow", "site_id touchpoint kind name answers easy difficult ease_sum")
 
@@ -258,7 +237,7 @@ GroupRow = namedtuple("GroupRow", "site_id touchpoint kind name answers easy dif
 def group_rows(filters, kind, by_touchpoint=True):
     """Yield the fields of a Group per place or agent (per touchpoint too, unless
     by_touchpoint is off)."""
-    model = GroupTotal if every_counted_day(filters) else GroupCount
+    model = GroupTotal if filters.every_counted_day else GroupCount
     touchpoint = model.touchpoint if by_touchpoint else peewee.Value("")
     # In the order of the unique index of the totals, which then need no sort.
     keys = [model.site_id] + ([model.touchpoint] if by_touchpoint else []) + [model.name]
@@ -314,7 +293,7 @@ def agents(filters):
 
 def reason_counts(filters, kind=ALL, names=None):
     """Return {(site_id, name): {reason: count}}, or {None: {...}} overall, among difficult answers."""
-    model = ReasonTotal if every_counted_day(filters) else ReasonCount
+    model = ReasonTotal if filters.every_counted_day else ReasonCount
     columns = [model.site_id, model.name] if names is not None else []
     condition = filters.where(model) & (model.kind == kind)
     if names is not None:
@@ -347,7 +326,7 @@ def drivers(filters, difficult_answers):
 
 
 @dataclass(frozen=True)
-class Point(Shares):
+class Point(CountedFigures):
     """One day or week of a trend."""
 
     start: datetime.date
@@ -410,9 +389,7 @@ def answers_in(filters):
 
 def at_place(query, name):
     """Narrow an answer query to one place: a bot's chatbot exits, or a page or article."""
-    with_agent = (Answer.touchpoint == CHATBOT_EXIT) & (Answer.agent == name)
-    by_ref = (Answer.ref == name) & ((Answer.touchpoint != CHATBOT_EXIT) | (Answer.agent == ""))
-    return query.where(with_agent | by_ref)
+    return query.where(rollups.place_column() == name)
 
 
 def comments(query, difficult_only=False, limit=20):

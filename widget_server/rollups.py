@@ -54,9 +54,9 @@ class ImpressionCount(DailyCount):
         indexes = ((("site_id", "day", "touchpoint"), True),)
 
 
-class Grouped(flask_db.Model):
-    """Who a group or reason count is about: a place, an agent or the whole site (kind) of
-    one site and touchpoint; a base, no table."""
+class CountSubject(flask_db.Model):
+    """Who or what a group or reason count is about: a place, an agent or the whole site
+    (kind) of one site and touchpoint; a base, no table."""
 
     site_id = peewee.IntegerField()
     touchpoint = peewee.CharField(max_length=40)
@@ -64,7 +64,7 @@ class Grouped(flask_db.Model):
     name = peewee.CharField(max_length=200)
 
 
-class GroupCounters(Grouped):
+class GroupCounters(CountSubject):
     """What GroupCount and GroupTotal count; a base, no table."""
 
     answers = peewee.IntegerField(default=0)
@@ -73,7 +73,7 @@ class GroupCounters(Grouped):
     ease_sum = peewee.DoubleField(default=0)
 
 
-class ReasonCounters(Grouped):
+class ReasonCounters(CountSubject):
     """What ReasonCount and ReasonTotal count; a base, no table."""
 
     reason = peewee.CharField(max_length=20)
@@ -120,6 +120,13 @@ def place_of(touchpoint, ref, agent):
     """Return where an answer was given: the bot for a chatbot exit (its ref is one
     conversation), otherwise the page or article."""
     return agent if touchpoint == CHATBOT_EXIT and agent else ref
+
+
+def place_column():
+    """place_of as SQL, to group or narrow answers by place in the database."""
+    from .models import Answer
+
+    return peewee.Case(None, [((Answer.touchpoint == CHATBOT_EXIT) & (Answer.agent != ""), Answer.agent)], Answer.ref)
 
 
 def groups_of(answer):
@@ -211,8 +218,7 @@ def rebuild():
             [ScoreCount.site_id, ScoreCount.day, ScoreCount.touchpoint, ScoreCount.scale, ScoreCount.score,
              ScoreCount.answers],
         ).execute()
-        place = peewee.Case(None, [((Answer.touchpoint == CHATBOT_EXIT) & (Answer.agent != ""), Answer.agent)], Answer.ref)
-        for kind, name, only in ((ALL, peewee.Value(""), None), (PLACE, place, None),
+        for kind, name, only in ((ALL, peewee.Value(""), None), (PLACE, place_column(), None),
                                  (AGENT, Answer.agent, Answer.agent != "")):
             groups = Answer.select(
                 Answer.site, day, Answer.touchpoint, peewee.Value(kind), name, peewee.fn.COUNT(Answer.id),

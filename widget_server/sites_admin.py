@@ -7,10 +7,11 @@ from playhouse.flask_utils import get_object_or_404
 from . import locales, outbox, public_url, retention, webhooks
 from .assets import script_tag_for, served_script
 from .auth import admin_pages, login_required
-from .models import FORMATS, RULES, ApiToken, Delivery, Site, SiteSettingError, Webhook, utcnow
+from .models import FORMATS, RULES, ApiToken, Delivery, Site, Webhook, utcnow
 from .payloads import LARGEST_INTEGER
 from .rollups import ScoreCount
 from .scales import SCALES
+from .site_settings import SiteSettingError, text_override
 
 bp = admin_pages(Blueprint("sites", __name__, url_prefix="/admin/sites"))
 
@@ -234,9 +235,7 @@ def touchpoints_of(site):
     or answered on."""
     answered = {row.touchpoint for row in ScoreCount.select(ScoreCount.touchpoint).distinct()
                 .where(ScoreCount.site_id == site.id)}
-    custom = set(site.touchpoint_scales) | answered | {
-        key.removeprefix("question.") for strings in site.texts.values() for key in strings
-        if key.startswith("question.") and key.count(".") == 1}
+    custom = site.configured_touchpoints() | answered
     return list(locales.BUILT_IN_TOUCHPOINTS) + sorted(custom - set(locales.BUILT_IN_TOUCHPOINTS))
 
 
@@ -268,11 +267,8 @@ def settings_from(form):
     settings["touchpoint_scales"] = touchpoint_scales
     texts = {}
     for line in lines(form.get("texts", "")):
-        language, colon, assignment = line.partition(":")
-        name, equals, text = assignment.partition("=")
-        if not colon or not equals:
-            raise SiteSettingError(f"texts: {line[:60]!r} is not LANG:KEY=TEXT")
-        texts.setdefault(language.strip(), {})[name.strip()] = text
+        language, name, text = text_override(line)
+        texts.setdefault(language, {})[name] = text
     for touchpoint in locales.BUILT_IN_TOUCHPOINTS:
         question = form.get(f"question.{touchpoint}", "").strip()
         if question:

@@ -144,13 +144,7 @@ def payload(delivery, answer, site, public_url):
     else:
         event = f"answer.{answer.effort_class}"
         admin_url = f"{public_url}/admin/answers?site={site.key}&id={answer.key}"
-        answer_part = {
-            "id": answer.key, "created_at": answer.created_at.isoformat() + "Z", "touchpoint": answer.touchpoint,
-            "ref": answer.ref, "page_url": answer.page_url, "scale": answer.scale, "score": answer.score,
-            "class": answer.effort_class, "ease": answer.ease, "reasons": answer.reasons, "comment": answer.comment,
-            "locale": answer.locale, "customer": answer.customer, "agent": answer.agent,
-            "conversation": answer.conversation, "meta": answer.meta,
-        }
+        answer_part = answer.record(site.key)
     webhook = delivery.webhook
     if webhook.format == "slack":
         return {"text": slack_text(answer, site, admin_url)}

@@ -1,0 +1,120 @@
+"""The rules a site's settings must meet, each check naming the setting it refuses, so the
+admin form, the CLI and Site.change give the same message; and the LANG:KEY=TEXT lines
+both write string overrides in."""
+from urllib.parse import urlsplit
+
+from . import locales
+from .scales import SCALES
+
+
+class SiteSettingError(ValueError):
+    """A site setting that cannot be saved; the message says what to change."""
+
+
+
+def normalise_origin(origin):
+    """Return scheme://host[:port] in lower case, the form browsers send in Origin."""
+    text = str(origin).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SiteSettingError(
+            f"origin: {text!r} is not an origin; write it like https://help.example.com"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SiteSettingError(
+            f"origin: {text!r} has a path; an origin is only scheme://host[:port]"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise SiteSettingError(f"origin: {text!r} has an invalid port") from None
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    netloc = parts.hostname if port in (None, default_port) else f"{parts.hostname}:{port}"
+    return f"{parts.scheme}://{netloc}".lower()
+
+
+def _whole_number(name, low, high):
+    def check(value):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SiteSettingError(f"{name}: {value!r} is not a whole number") from None
+        if not low <= number <= high:
+            raise SiteSettingError(f"{name}: must be between {low} and {high}, not {number}")
+        return number
+
+    return check
+
+
+def _scale_name(value):
+    if value not in SCALES:
+        raise SiteSettingError(f"scale: {value!r} is unknown; use one of {', '.join(SCALES)}")
+    return value
+
+
+def _touchpoint_scales(mapping):
+    checked = {}
+    for touchpoint, scale in dict(mapping).items():
+        if not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
+            raise SiteSettingError(
+                f"touchpoint_scales: {touchpoint!r} is not a touchpoint name "
+                "(1-40 of a-z, 0-9 and -)"
+            )
+        checked[touchpoint] = _scale_name(scale)
+    return checked
+
+
+def _texts(mapping):
+    checked = {}
+    for language, strings in dict(mapping).items():
+        if language != "*" and not locales.LANGUAGE_TAG.fullmatch(language):
+            raise SiteSettingError(f"texts: {language!r} is not a language tag such as nl or pt-BR")
+        for key, text in dict(strings).items():
+            if not locales.is_overridable(key):
+                raise SiteSettingError(
+                    f"texts: {key!r} is not a widget string; see `widget-server site strings`"
+                )
+            if not isinstance(text, str) or not 0 < len(text.strip()) <= 300:
+                raise SiteSettingError(f"texts: {key!r} must be 1 to 300 characters")
+        if strings:
+            checked[language.lower()] = {key: text.strip() for key, text in strings.items()}
+    return checked
+
+
+def _short_text(name):
+    def check(value):
+        value = str(value).strip()
+        if len(value) > 200:
+            raise SiteSettingError(f"{name}: at most 200 characters")
+        return value
+
+    return check
+
+
+def _retention_days(value):
+    if value in (None, ""):
+        return None
+    return _whole_number("retention_days", 1, 36500)(value)
+
+
+SITE_SETTING_CHECKS = {
+    "retention_days": _retention_days,
+    "name": _short_text("name"),
+    "company": _short_text("company"),
+    "scale": _scale_name,
+    "touchpoint_scales": _touchpoint_scales,
+    "cooldown_days": _whole_number("cooldown_days", 0, 3650),
+    "sample_percent": _whole_number("sample_percent", 0, 100),
+    "auto_delay_seconds": _whole_number("auto_delay_seconds", 0, 3600),
+    "auto_scroll_percent": _whole_number("auto_scroll_percent", 0, 100),
+    "texts": _texts,
+}
+
+
+def text_override(line, field="texts"):
+    """(language, key, text) from one LANG:KEY=TEXT line; an empty TEXT removes the key."""
+    language, colon, assignment = line.partition(":")
+    key, equals, text = assignment.partition("=")
+    if not (colon and equals and language.strip() and key.strip()):
+        raise SiteSettingError(f"{field}: {line[:60]!r} is not LANG:KEY=TEXT (LANG may be *)")
+    return language.strip(), key.strip(), text
