@@ -1,0 +1,82 @@
+"""`widget-server run`, `demo` and `settings`: serving the app, and what it is configured with."""
+from urllib.parse import urlsplit
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
+
+from .. import outbox, public_url, settings
+from ..assets import DEMO_SITE_KEY
+from ..models import AdminUser, Site
+from .base import program
+
+
+def serve(app, host, port):
+    """Serve the app with its alert worker running from the start, so alerts queued before
+    a restart go out without waiting for the first request."""
+    outbox.start_worker_once(app)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def use_served_address(app, host, port):
+    """Without PUBLIC_URL, what the server prints (script tags, links in alerts and in other
+    commands' output) names the address it serves on, not a default port nobody uses."""
+    if app.config["PUBLIC_URL_CONFIGURED"]:
+        return
+    app.config["PUBLIC_URL"] = public_url.served_url(host, port)
+    public_url.remember(app.instance_path, app.config["PUBLIC_URL"])
+    if not public_url.is_loopback(host):
+        click.echo(f"Warning: PUBLIC_URL is not set, so script tags and links say {app.config['PUBLIC_URL']}. "
+                   "Set PUBLIC_URL to the address customers' browsers reach this server at, "
+                   "e.g. PUBLIC_URL=https://ces.example.com", err=True)
+
+
+@click.command("run", short_help="Serve the app (development server; gunicorn for production).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for every address of this machine.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@with_appcontext
+def run(host, port):
+    """Serve the app (a development server; use gunicorn in production, see docs/deploying.md)."""
+    app = current_app._get_current_object()
+    use_served_address(app, host, port)
+    serve(app, host, port)
+
+
+@click.command("settings", short_help="List every setting with its value and help.")
+@with_appcontext
+def show_settings():
+    """List every server setting with its current value and what it does."""
+    for name, shown, help_text in settings.describe(current_app.config):
+        click.echo(f"{name}={shown}\n    {help_text}")
+
+
+@click.command("demo", short_help="Serve the app with the demo help centre at /demo.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for every address of this machine.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@with_appcontext
+def demo(host, port):
+    """Create the demo site if missing and serve the app with a demo page at /demo."""
+    app = current_app._get_current_object()
+    use_served_address(app, host, port)
+    base = app.config["PUBLIC_URL"]
+    # The demo page is opened at the address served on (or PUBLIC_URL); on this machine
+    # also by the other name of loopback.
+    origins = {public_url.served_url(host, port), base}
+    if public_url.is_loopback(host):
+        origins |= {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
+    origins = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, origins)}
+    with Site._meta.database.connection_context():
+        demo_site = Site.get_or_none(Site.key == DEMO_SITE_KEY) or Site(
+            key=DEMO_SITE_KEY, name="Demo help centre", company="Northwind", auto_delay_seconds=8
+        )
+        demo_site.change(add_origins=sorted(origins))
+        demo_site.save(force_insert=demo_site.id is None)
+        has_admin = AdminUser.select().exists()
+    click.echo(f"Demo help centre: {base}/demo")
+    click.echo(f"Admin pages:      {base}/admin")
+    if not has_admin:
+        click.echo(f"No admin yet: in another terminal run `{program()} admin add YOUR-NAME`.")
+    serve(app, host, port)
