@@ -131,7 +131,7 @@ def test_the_alert_form_offers_the_sites_touchpoints_and_a_threshold_that_fits_i
 
 
 def test_a_threshold_target_says_which_scores_it_sends(site):
-    from widget_server.models import Webhook
+    from widget_server.alert_models import Webhook
 
     hook = Webhook.create(site=site, url="https://hooks.example.com/ces", secret="whsec_x", rule="score_at_most",
                           threshold=17)

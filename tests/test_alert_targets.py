@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from widget_server import outbox, webhooks
-from widget_server.models import Delivery
+from widget_server.alert_models import Delivery
 
 from .receiver import Receiver
 

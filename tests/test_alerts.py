@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from widget_server import outbox, webhooks
-from widget_server.models import Answer, Delivery, Webhook, utcnow
+from widget_server.alert_models import Delivery, Webhook
+from widget_server.models import Answer, utcnow
 
 from .helpers import ORIGIN, csrf_token
 from .receiver import Receiver

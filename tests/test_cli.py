@@ -6,7 +6,9 @@ import sys
 
 import click
 
-from widget_server.models import AdminUser, Site, Webhook
+from widget_server.alert_models import Webhook
+
+from widget_server.models import AdminUser, Site
 
 from .helpers import store
 

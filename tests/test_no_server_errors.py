@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from widget_server.models import Answer, ApiToken, Site, Webhook
+from widget_server.alert_models import Webhook
+
+from widget_server.models import Answer, ApiToken, Site
 
 from .helpers import ORIGIN, csrf_token
 

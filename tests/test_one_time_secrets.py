@@ -7,7 +7,9 @@ import zlib
 
 import pytest
 
-from widget_server.models import ApiToken, Webhook
+from widget_server.alert_models import Webhook
+
+from widget_server.models import ApiToken
 
 from .helpers import token_in
 

@@ -6,7 +6,8 @@ import pytest
 
 from widget_server import create_app, retention, rollups, webhooks
 from widget_server.db import flask_db
-from widget_server.models import Answer, Delivery, Impression, Site, utcnow
+from widget_server.alert_models import Delivery
+from widget_server.models import Answer, Impression, Site, utcnow
 
 from . import databases
 from .helpers import csrf_token, snapshot, store, store_impression

@@ -5,7 +5,8 @@ import peewee
 import pytest
 
 from widget_server import rollups
-from widget_server.models import Answer, Delivery, Site, Webhook
+from widget_server.alert_models import Delivery, Webhook
+from widget_server.models import Answer, Site
 
 from .helpers import follow_up, snapshot, store, store_impression
 

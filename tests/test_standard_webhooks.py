@@ -9,7 +9,7 @@ from standardwebhooks.webhooks import Webhook as Receiving
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from widget_server import outbox, webhooks
-from widget_server.models import Delivery, Webhook
+from widget_server.alert_models import Delivery, Webhook
 
 from .receiver import Receiver
 

@@ -11,7 +11,8 @@ import pytest
 
 from widget_server import create_app, migrations, reports, rollups
 from widget_server.db import flask_db
-from widget_server.models import AdminUser, Answer, Site, Webhook
+from widget_server.alert_models import Webhook
+from widget_server.models import AdminUser, Answer, Site
 
 from . import databases
 from .conftest import make_test_app

@@ -17,7 +17,8 @@ from . import outbox, rollups
 from .db import CachedInsert, transaction
 from .errors import json_errors
 from .limits import limit_public
-from .models import Answer, Delivery, Impression, utcnow
+from .alert_models import Delivery
+from .models import Answer, Impression, utcnow
 from .origins import site_for
 from .payloads import (FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, KEY, PayloadError, answer_fields, clean, read_json_object,
                        site_key)

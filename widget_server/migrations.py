@@ -77,14 +77,21 @@ def upgrade_lock(database):
         os.close(descriptor)
 
 
-def bring_up_to_date(database, found):
-    from .models import ALL_MODELS
+def all_models():
+    """Every table but the schema's version, in the order they are created. Imported when
+    asked for: the tables' modules need the database wiring this module is part of."""
+    from .alert_models import Delivery, Webhook
+    from .models import AdminUser, Answer, ApiToken, Impression, Site
 
+    return (Site, Answer, Impression, AdminUser, ApiToken, Webhook, Delivery, *rollups.ROLLUP_MODELS)
+
+
+def bring_up_to_date(database, found):
     if found == 0:
         if database.table_exists("site"):
-            upgrade_an_earlier_release(database, ALL_MODELS)
+            upgrade_an_earlier_release(database, all_models())
         else:
-            database.create_tables([*ALL_MODELS, SchemaVersion])
+            database.create_tables([*all_models(), SchemaVersion])
     for version in range(max(found, 1) + 1, VERSION + 1):
         STEPS[version](database)
     SchemaVersion.delete().execute()
@@ -134,9 +141,9 @@ def count_again_for_new_count_tables():
 def sessions_end_and_webhooks_are_standard(database):
     """Version 2: admins' session versions; alert targets' grace period and paused reason;
     targets made before are marked to keep their old signature headers."""
-    from .models import ALL_MODELS, Webhook
+    from .alert_models import Webhook
 
-    add_missing_columns(database, ALL_MODELS)
+    add_missing_columns(database, all_models())
     Webhook.update(legacy_signature=True).execute()
 
 

@@ -18,7 +18,8 @@ from flask import current_app
 
 from . import retention, webhooks
 from .db import flask_db
-from .models import Delivery, utcnow
+from .alert_models import Delivery
+from .models import utcnow
 from .webhooks import WebhookError, body_bytes, check_target, payload, signature_headers
 
 log = logging.getLogger(__name__)

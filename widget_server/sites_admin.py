@@ -7,7 +7,8 @@ from playhouse.flask_utils import get_object_or_404
 from . import locales, outbox, public_url, retention, webhooks
 from .assets import script_tag_for, served_script
 from .auth import admin_pages, login_required
-from .models import FORMATS, RULES, ApiToken, Delivery, Site, Webhook, utcnow
+from .alert_models import FORMATS, RULES, Delivery, Webhook
+from .models import ApiToken, Site, utcnow
 from .payloads import LARGEST_INTEGER
 from .rollups import ScoreCount
 from .scales import SCALES

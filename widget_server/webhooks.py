@@ -1,6 +1,6 @@
 """Alerts: checking webhook targets, the body of an alert, and its signature.
 
-The tables (Webhook, Delivery) are in models.py: an answer that meets a target's rule
+The tables (Webhook, Delivery) are in alert_models.py: an answer that meets a target's rule
 gets a Delivery row in the transaction that stored it, and outbox.py sends it.
 """
 import base64
@@ -15,7 +15,7 @@ import time
 from urllib.parse import urlsplit
 
 from .locales import TOUCHPOINT_NAME
-from .models import FORMATS, RULES, Delivery, Webhook
+from .alert_models import FORMATS, RULES, Delivery, Webhook
 
 # Standard Webhooks (standardwebhooks.com): the alert's id, the moment it was signed, and
 # the signature of both with the body.

@@ -5,7 +5,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import outbox, webhooks
-from ..models import FORMATS, RULES, Site, Webhook
+from ..alert_models import FORMATS, RULES, Webhook
+from ..models import Site
 from ..payloads import LARGEST_INTEGER
 from .base import fail, found_or_fail, site_or_fail
 
