@@ -5,7 +5,7 @@ from itertools import count
 
 import pytest
 
-from widget_server import reports, retention
+from widget_server import ranking, reports, retention
 
 from .helpers import store, store_impression
 
@@ -126,14 +126,14 @@ def test_a_small_sample_never_outranks_a_large_clearly_worse_place(app, site):
     give(site, [1] * 120 + [7] * 80, ref="kb-big")  # 60 % difficult, 200 answers
     give(site, [7] * 50 + [1] * 5, ref="kb-fine")
 
-    ranked, _, left_out = reports.hot_spots(PERIOD, minimum_answers=1)
+    ranked, _, left_out = ranking.hot_spots(PERIOD, minimum_answers=1)
     ranked_names = [place.name for place in ranked]
 
     assert ranked_names.index("kb-big") < ranked_names.index("kb-tiny") < ranked_names.index("kb-fine")
     low, high = ranked[0].difficult_interval
     assert 53 < low < 60 < high < 67
 
-    trusted, _, hidden = reports.hot_spots(PERIOD, minimum_answers=10)
+    trusted, _, hidden = ranking.hot_spots(PERIOD, minimum_answers=10)
     assert [place.name for place in trusted] == ["kb-big", "kb-fine"] and hidden == 1
 
 
@@ -143,13 +143,13 @@ def test_chatbot_exits_rank_by_bot_and_reasons_count_among_difficult_answers(app
     give(site, [1], scale="effort5", touchpoint="chatbot-exit", ref="conv", agent="nora-bot", reasons=["repeat"])
     give(site, [1], ref="kb-1", reasons=["not-found"])
 
-    ranked, _, _ = reports.hot_spots(PERIOD, minimum_answers=1)
-    drivers = reports.drivers(PERIOD, difficult_answers=reports.totals(PERIOD).difficult)
+    ranked, _, _ = ranking.hot_spots(PERIOD, minimum_answers=1)
+    drivers = ranking.drivers(PERIOD, difficult_answers=reports.totals(PERIOD).difficult)
 
     assert ranked[0].name == "nora-bot" and ranked[0].reasons == [("repeat", 3)]
     assert drivers[0] == ("repeat", 3, pytest.approx(75))
     assert drivers[1] == ("not-found", 1, pytest.approx(25))
-    assert [agent.name for agent in reports.agents(PERIOD)] == ["nora-bot"]
+    assert [agent.name for agent in ranking.agents(PERIOD)] == ["nora-bot"]
 
 
 def test_all_time_views_read_the_totals_and_agree_with_the_daily_counts(app, site):
@@ -163,10 +163,10 @@ def test_all_time_views_read_the_totals_and_agree_with_the_daily_counts(app, sit
     one_day_short = replace(everything, start=everything.start + datetime.timedelta(days=1))
 
     def figures():
-        ranked, _, _ = reports.hot_spots(everything, minimum_answers=1)
-        groups = ranked + reports.agents(everything)
+        ranked, _, _ = ranking.hot_spots(everything, minimum_answers=1)
+        groups = ranked + ranking.agents(everything)
         return ([(group.name, group.touchpoint, group.answers, group.easy, group.difficult, round(group.ease_sum, 6),
-                  group.reasons) for group in groups], reports.drivers(everything, difficult_answers=5))
+                  group.reasons) for group in groups], ranking.drivers(everything, difficult_answers=5))
 
     assert everything.every_counted_day and not one_day_short.every_counted_day
     from_totals = figures()

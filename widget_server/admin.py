@@ -1,7 +1,7 @@
 """The product owner's pages: the summary, a drill-down per hot spot, and the answers."""
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from . import charts, locales, reports
+from . import charts, locales, ranking, reports
 from .auth import admin_pages, login_required
 from .models import Answer
 from .payloads import whole_number_argument
@@ -22,7 +22,7 @@ def summary():
     filters = selection.filters
     figures, metrics = reports.headline(filters)
     minimum = current_app.config["HOTSPOT_MIN_ANSWERS"]
-    hot_spots = reports.hot_spots(filters, minimum)
+    hot_spots = ranking.hot_spots(filters, minimum)
     weekly, points = reports.trend(filters)
     difficult_only = request.args.get("comments") == "difficult"
     return render_template(
@@ -33,8 +33,8 @@ def summary():
         touchpoints=reports.by_touchpoint(filters),
         hot_spots=hot_spots,
         minimum=minimum,
-        drivers=reports.drivers(filters, figures.difficult),
-        agents=reports.agents(filters),
+        drivers=ranking.drivers(filters, figures.difficult),
+        agents=ranking.agents(filters),
         trend=charts.trend_chart(points, weekly, filters.start, filters.end),
         distributions=charts.distribution_charts(figures),
         comments=reports.comments(reports.answers_in(filters), difficult_only),
@@ -56,12 +56,12 @@ def places():
     """Every ranked page, article and bot, in pages, in the order chosen."""
     selection = Selection(request.args)
     order = request.args.get("sort", "hardest")
-    if order not in reports.PLACE_ORDERS:
-        selection.problems.append(f"sort: use one of {', '.join(reports.PLACE_ORDERS)}; showing hardest first")
+    if order not in ranking.PLACE_ORDERS:
+        selection.problems.append(f"sort: use one of {', '.join(ranking.PLACE_ORDERS)}; showing hardest first")
         order = "hardest"
     number = whole_number_argument(request.args, "page", 1, high=1_000_000)
     minimum = current_app.config["HOTSPOT_MIN_ANSWERS"]
-    found = reports.hot_spots(selection.filters, minimum, limit=PLACES_PAGE_SIZE,
+    found = ranking.hot_spots(selection.filters, minimum, limit=PLACES_PAGE_SIZE,
                               offset=(number - 1) * PLACES_PAGE_SIZE, order=order)
     return render_template(
         "admin/places.html",
@@ -90,7 +90,7 @@ def hot_spot():
     figures = reports.place_figures(filters, name)
     weekly, points = reports.place_trend(filters, name)
     answers = reports.at_place(reports.answers_in(filters), name)
-    reasons = reports.reason_counts(filters, PLACE, names=[name])
+    reasons = ranking.reason_counts(filters, PLACE, names=[name])
     chosen = {}
     for counts in reasons.values():
         for reason, count in counts.items():

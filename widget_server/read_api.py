@@ -8,7 +8,7 @@ import re
 
 from flask import Blueprint, jsonify, request
 
-from . import reports
+from . import ranking, reports
 from .errors import json_errors
 from .limits import limit_public
 from .models import Answer, ApiToken, Site, utcnow
@@ -76,7 +76,7 @@ def summary(key):
     site = authorised_site(key)
     filters = filters_for(site, request.args)
     figures, metrics = reports.headline(filters)
-    hot_spots, _, unranked = reports.hot_spots(filters, minimum_answers=whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000))
+    hot_spots, _, unranked = ranking.hot_spots(filters, minimum_answers=whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000))
     weekly, points = reports.trend(filters)
     return jsonify({
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint},
@@ -90,7 +90,7 @@ def summary(key):
                        "reasons": dict(place.reasons)} for place in hot_spots],
         "hot_spots_unranked": unranked,
         "drivers": [{"reason": reason, "answers": count, "percent_of_difficult": percent}
-                    for reason, count, percent in reports.drivers(filters, figures.difficult)],
+                    for reason, count, percent in ranking.drivers(filters, figures.difficult)],
         "trend": {"bucket": "week" if weekly else "day",
                   "points": [{"start": point.start.isoformat(), "answers": point.answers,
                               "ease_index": point.ease_index, "difficult_percent": point.difficult_percent}
