@@ -2,7 +2,6 @@
 from widget_server.db import flask_db
 
 from .conftest import make_test_app
-from .test_access import PUBLIC
 
 
 def test_the_home_page_says_what_this_is_and_links_the_admin_and_the_demo(client):
@@ -39,7 +38,3 @@ def test_healthz_answers_503_while_the_database_is_unreachable(tmp_path):
     assert response.status_code == 503
     assert response.json["status"] == "unavailable" and "database" in response.json["reason"]
     assert "gone" not in response.text  # no path or host for strangers
-
-
-def test_healthz_is_on_the_public_list():
-    assert {"home.healthz", "home.index", "home.favicon"} <= PUBLIC.keys()
