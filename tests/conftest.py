@@ -1,31 +1,16 @@
 import pytest
 
-from widget_server import create_app
 from widget_server.db import flask_db
 from widget_server.models import AdminUser, Site
 
 from . import databases
-from .helpers import ORIGIN, AuthActions
+from .helpers import ORIGIN, AuthActions, make_test_app
 
 
 @pytest.fixture(scope="session", autouse=True)
 def test_databases():
     with databases.run_database():
         yield
-
-
-def make_test_app(tmp_path, database_url, **settings):
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SECRET_KEY": "test-secret-key",
-            # Tests that deliver alerts call the outbox themselves or run a real server.
-            "ALERT_WORKER": 0,
-            **settings,
-        }
-    )
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """What many tests do: store answers, impressions and follow-ups the way the public API
 does (ingest.py), without a request; log in to the admin and read the CSRF token of its
-forms (AuthActions is the `auth` fixture); compare the count tables."""
+forms (AuthActions is the `auth` fixture); compare the count tables; make an app as the
+`app` fixture does, with other settings."""
 import re
 
-from widget_server import ingest, rollups
+from widget_server import create_app, ingest, rollups
 from widget_server.models import Answer, Impression
 
 # The page origin the tests' sites allow.
@@ -71,3 +72,17 @@ def snapshot():
                 rows.append(tuple(sorted((key, str(value)) for key, value in row.items())))
         tables[model.__name__] = sorted(rows)
     return tables
+
+
+def make_test_app(tmp_path, database_url, **settings):
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret-key",
+            # Tests that deliver alerts call the outbox themselves or run a real server.
+            "ALERT_WORKER": 0,
+            **settings,
+        }
+    )

@@ -6,7 +6,7 @@ import pytest
 
 from widget_server.db import flask_db
 
-from .conftest import make_test_app
+from .helpers import make_test_app
 from .helpers import store
 
 

@@ -4,7 +4,7 @@ import json
 from widget_server.db import flask_db
 
 from . import databases
-from .conftest import make_test_app
+from .helpers import make_test_app
 from .helpers import ORIGIN
 
 

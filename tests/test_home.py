@@ -1,7 +1,7 @@
 """The server's front door: a home page, a favicon, and /healthz for load balancers."""
 from widget_server.db import flask_db
 
-from .conftest import make_test_app
+from .helpers import make_test_app
 
 
 def test_the_home_page_says_what_this_is_and_links_the_admin_and_the_demo(client):

@@ -15,7 +15,7 @@ from widget_server.alert_models import Webhook
 from widget_server.models import AdminUser, Answer, Site
 
 from . import databases
-from .conftest import make_test_app
+from .helpers import make_test_app
 from .helpers import snapshot, store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release-0.1.sql"
