@@ -32,10 +32,15 @@ def use_served_address(app, host, port):
                    "e.g. PUBLIC_URL=https://ces.example.com", err=True)
 
 
+def where_to_listen(command):
+    """The --host and --port options of the commands that serve the app."""
+    command = click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")(command)
+    return click.option("--host", default="127.0.0.1", show_default=True,
+                        help="Address to listen on; 0.0.0.0 for every address of this machine.")(command)
+
+
 @click.command("run", short_help="Serve the app (development server; gunicorn for production).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 for every address of this machine.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@where_to_listen
 @with_appcontext
 def run(host, port):
     """Serve the app (a development server; use gunicorn in production, see docs/deploying.md)."""
@@ -53,9 +58,7 @@ def show_settings():
 
 
 @click.command("demo", short_help="Serve the app with the demo help centre at /demo.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 for every address of this machine.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@where_to_listen
 @with_appcontext
 def demo(host, port):
     """Create the demo site if missing and serve the app with a demo page at /demo."""
