@@ -79,7 +79,7 @@ PROBE = """
       host.watched = true;
       new MutationObserver(check).observe(host.shadowRoot, {childList: true, subtree: true, attributes: true});
     }
-    const card = host && host.shadowRoot.querySelector(".c");
+    const card = host && host.shadowRoot.querySelector(".card");
     const ready = host ? card && card.querySelector("button") && getComputedStyle(card).visibility != "hidden"
                        : document.querySelector("#baseline-button");
     if (!ready) return;
@@ -220,7 +220,7 @@ ASK = """() => new Promise((shown) => {
   const start = performance.now();
   CES.ask({touchpoint: "chatbot-exit", ref: "bench-" + Math.random()});
   const check = () => {
-    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector(".c");
+    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector(".card");
     if (card && card.querySelector("button") && getComputedStyle(card).visibility == "visible") shown(performance.now() - start);
     else requestAnimationFrame(check);
   };

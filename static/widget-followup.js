@@ -5,14 +5,14 @@
  * with widget.js.
  */
 const CSS = `h2{margin:0 0 .5em;font:inherit;font-weight:600}
-.r{display:flex;flex-wrap:wrap;gap:6px;margin-bottom:.5em}
-.r button{padding:.25em .75em;text-align:start}
-.r [aria-pressed=true]{background:color-mix(in srgb,var(--a) 14%,var(--b));color:var(--f);border:2px solid var(--a)}
-.r [aria-pressed=true]::before{content:"✓ "/""}
+.reasons{display:flex;flex-wrap:wrap;gap:6px;margin-bottom:.5em}
+.reasons button{padding:.25em .75em;text-align:start}
+.reasons [aria-pressed=true]{background:color-mix(in srgb,var(--a) 14%,var(--b));color:var(--f);border:2px solid var(--a)}
+.reasons [aria-pressed=true]::before{content:"✓ "/""}
 label{display:block;font-weight:600;margin-bottom:.4em}
 h2 label{display:inline}
 textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:.5em;margin-bottom:.5em;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}
-.p{padding:0 1.25em;background:var(--a);color:var(--b);border-color:var(--a)}`;
+.primary{padding:0 1.25em;background:var(--a);color:var(--b);border-color:var(--a)}`;
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
@@ -22,7 +22,7 @@ sheet.replaceSync(CSS);
 export default ({ h, text, effort, body, root, reasons, done }) => {
   if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   const chosen = new Set();
-  const note = h('textarea', { id: 'n', maxlength: '2000' });
+  const note = h('textarea', { id: 'note', maxlength: '2000' });
   const form = h('form', {
     submit: (e) => {
       e.preventDefault();
@@ -32,11 +32,11 @@ export default ({ h, text, effort, body, root, reasons, done }) => {
   });
   // Focus goes to the heading, which screen readers announce, and never into the text
   // field by itself: that would open a phone's keyboard over the page.
-  const heading = h('h2', { id: 'h', tabindex: '-1' });
+  const heading = h('h2', { id: 'heading', tabindex: '-1' });
   form.append(heading);
   if (reasons.length) {
     heading.append(text['followup.difficult']);
-    const choices = h('div', { class: 'r', role: 'group', 'aria-labelledby': 'h' });
+    const choices = h('div', { class: 'reasons', role: 'group', 'aria-labelledby': 'heading' });
     for (const [code, label] of reasons) {
       const toggle = h('button', {
         type: 'button', 'aria-pressed': 'false',
@@ -48,12 +48,12 @@ export default ({ h, text, effort, body, root, reasons, done }) => {
       }, label);
       choices.append(toggle);
     }
-    form.append(choices, h('label', { for: 'n' }, `${text['comment.more']} ${text.optional}`));
+    form.append(choices, h('label', { for: 'note' }, `${text['comment.more']} ${text.optional}`));
   } else {
     // The question is the heading and the comment's label at once.
-    heading.append(h('label', { for: 'n' }, `${text[`followup.${effort}`]} ${text.optional}`));
+    heading.append(h('label', { for: 'note' }, `${text[`followup.${effort}`]} ${text.optional}`));
   }
-  form.append(note, h('button', { class: 'p' }, text.send));
+  form.append(note, h('button', { class: 'primary' }, text.send));
   body.replaceChildren(form);
   heading.focus();
 };

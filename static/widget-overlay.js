@@ -10,9 +10,9 @@
  * inside itself when the space is smaller than the card, with the question and the × kept
  * in view.
  */
-const CSS = `.o{position:fixed;z-index:2147483646;bottom:8px;width:min(26em,100% - 16px);overflow:auto;box-shadow:0 4px 24px #0005}
-.o .b{overflow:auto;padding:4px;margin:-4px}
-.o .x{margin-top:-.25em;margin-inline-end:-.25em}`;
+const CSS = `.floating{position:fixed;z-index:2147483646;bottom:8px;width:min(26em,100% - 16px);overflow:auto;box-shadow:0 4px 24px #0005}
+.floating .body{overflow:auto;padding:4px;margin:-4px}
+.floating .close{margin-top:-.25em;margin-inline-end:-.25em}`;
 // The scrolling parts keep a focus ring's width of room around what they hold, so no ring
 // is cut off at their edges.
 
@@ -69,7 +69,7 @@ const fixedIn = (left, right, top, bottom) => {
   return [...seen].filter((el) => el.localName != 'ces-prompt' && /fixed|sticky/.test(getComputedStyle(el).position));
 };
 
-// card: the .o card, already in the page; body: its part that scrolls when space is short;
+// card: the floating card, already in the page; body: its part that scrolls when space is short;
 // focus: what to focus once the card is placed, if anything. Places the card now, again
 // when the window changes size (rotation, zoom), when its content changes (the follow-up,
 // the thank-you) and when the page adds or removes something at its top level (a cookie

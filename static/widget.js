@@ -68,19 +68,19 @@
   // the dark value only where the page says it can be dark.
   const CSS = `:host{all:initial!important;display:block!important;color-scheme:inherit!important;font:max(1em,1rem)/1.4 system-ui,sans-serif!important;
 --a:var(--ces-accent,light-dark(#0b57d0,#8ab4f8));--b:var(--ces-bg,light-dark(#fff,#1f2328));--f:var(--ces-fg,light-dark(#1b1f24,#e6edf3));--l:var(--ces-line,#6e7781)}
-.c{display:grid;grid:auto minmax(0,1fr)/1fr auto;box-sizing:border-box;max-width:34em;padding:.75em;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
-.q{margin:0 0 .5em;font-weight:600}
-.b{grid-column:1/3}
-.x{grid-area:1/2;align-self:start;margin:-.5em 0 0;margin-inline-end:-.5em;border:0;font-size:1.4em;min-width:max(2em,44px);min-height:max(2em,44px);line-height:1}
-.s{display:flex;gap:4px}
+.card{display:grid;grid:auto minmax(0,1fr)/1fr auto;box-sizing:border-box;max-width:34em;padding:.75em;border:1px solid var(--l);border-radius:var(--ces-radius,12px);background:var(--b);color:var(--f)}
+.question{margin:0 0 .5em;font-weight:600}
+.body{grid-column:1/3}
+.close{grid-area:1/2;align-self:start;margin:-.5em 0 0;margin-inline-end:-.5em;border:0;font-size:1.4em;min-width:max(2em,44px);min-height:max(2em,44px);line-height:1}
+.scale{display:flex;gap:4px}
 button{min-width:max(2.75em,44px);min-height:max(2.75em,44px);font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px;cursor:pointer}
-.s button{flex:1;min-width:24px;padding:0}
+.scale button{flex:1;min-width:24px;padding:0}
 button:hover{border-color:var(--a)}
 :focus-visible{outline:3px solid var(--a);outline-offset:1px}
 [aria-pressed=true]{background:var(--a);color:var(--b);border-color:var(--a)}
-.e{display:flex;justify-content:space-between;gap:.5em;font-size:.85em;margin-top:.25em}
-.e :last-child{text-align:end}
-.v{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;
+.ends{display:flex;justify-content:space-between;gap:.5em;font-size:.85em;margin-top:.25em}
+.ends :last-child{text-align:end}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;
 
   // Constructable stylesheets pass a strict CSP that would block a <style> element.
   const sheet = new CSSStyleSheet();
@@ -182,13 +182,13 @@ button:hover{border-color:var(--a)}
     // dir follows the strings shown, not the page: an English fallback on an Arabic page
     // reads left to right.
     const card = h('div', {
-      class: floating ? 'c o' : 'c', lang: cfg.lang, dir: cfg.dir, 'aria-labelledby': 'q',
+      class: floating ? 'card floating' : 'card', lang: cfg.lang, dir: cfg.dir, 'aria-labelledby': 'question',
       role: place == 'ask' ? 'dialog' : 'group',
       // Escape closes a floating prompt; an inline one is part of the page.
       pointerover: prefetch, focusin: prefetch, keydown: (e) => floating && e.key == 'Escape' && close(),
     });
-    const body = h('div', { class: 'b' });
-    const status = h('p', { class: 'v', role: 'status' });
+    const body = h('div', { class: 'body' });
+    const status = h('p', { class: 'visually-hidden', role: 'status' });
     const previousFocus = opener || d.activeElement;
     const id = newId();
     // Only this page ever holds it: the server keeps its hash, and only it opens the
@@ -252,19 +252,19 @@ button:hover{border-color:var(--a)}
     };
 
     // The card is already the group labelled by the question.
-    const buttons = h('div', { class: 's' });
+    const buttons = h('div', { class: 'scale' });
     for (let score = 1; score <= scale.points; score++) {
       const end = score == 1 ? scale.low : score == scale.points ? scale.high : '';
       buttons.append(h('button', { type: 'button', click: () => answer(score) },
-        score, end ? h('span', { class: 'v' }, ` ${end}`) : ''));
+        score, end ? h('span', { class: 'visually-hidden' }, ` ${end}`) : ''));
     }
-    body.append(buttons, h('div', { class: 'e', 'aria-hidden': true },
+    body.append(buttons, h('div', { class: 'ends', 'aria-hidden': true },
       h('span', {}, scale.low), h('span', {}, scale.high)));
     // The × comes last for the keyboard; the grid draws it beside the question.
     card.append(
-      h('p', { class: 'q', id: 'q' }, setup.question),
+      h('p', { class: 'question', id: 'question' }, setup.question),
       body,
-      h('button', { class: 'x', type: 'button', 'aria-label': text.close, click: close }, '×'),
+      h('button', { class: 'close', type: 'button', 'aria-label': text.close, click: close }, '×'),
       status,
     );
     root.adoptedStyleSheets = [sheet];

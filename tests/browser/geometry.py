@@ -18,11 +18,11 @@ READ = """(nth) => {
   return {
     viewport: {left: 0, top: 0, right: document.documentElement.clientWidth,
                bottom: document.documentElement.clientHeight},
-    card: box(root.querySelector('.c')),
-    question: box(root.querySelector('.q')),
-    close: box(root.querySelector('.x')),
-    buttons: [...root.querySelectorAll('.s button')].map(box),
-    ends: [...root.querySelectorAll('.e span')].map(box),
+    card: box(root.querySelector('.card')),
+    question: box(root.querySelector('.question')),
+    close: box(root.querySelector('.close')),
+    buttons: [...root.querySelectorAll('.scale button')].map(box),
+    ends: [...root.querySelectorAll('.ends span')].map(box),
     focused: box(root.activeElement),
     focusedTag: root.activeElement && root.activeElement.localName,
   };

@@ -108,7 +108,7 @@ def test_site_page_preview_keeps_the_scale_on_one_row_on_a_phone(visit, live_ser
     log_in(page, live_server)
 
     page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
-    buttons = page.frame_locator("iframe[title='Preview of the kb-article prompt']").locator("ces-prompt .s button")
+    buttons = page.frame_locator("iframe[title='Preview of the kb-article prompt']").locator("ces-prompt .scale button")
     expect(buttons).to_have_count(7)
 
     boxes = [buttons.nth(i).bounding_box() for i in range(7)]

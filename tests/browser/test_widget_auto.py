@@ -15,7 +15,7 @@ def overlap(a, b):
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
-CARD = "document.querySelector('ces-prompt').shadowRoot.querySelector('.c')"
+CARD = "document.querySelector('ces-prompt').shadowRoot.querySelector('.card')"
 
 
 def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host_origin):
@@ -23,7 +23,7 @@ def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host
     guest = visit(**PHONE)
     page = guest.open("auto.html", key)
 
-    expect(guest.prompt(0).locator(".s button").first).to_be_visible()
+    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
     card = rect(page, CARD)
     assert card["left"] >= 0 and card["right"] <= 360
     for control in ("#nav", "#launcher"):
@@ -34,7 +34,7 @@ def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host
     assert rect(page, "document.getElementById('last')")["bottom"] <= rect(page, CARD)["top"]
     # Every scale point is a touch target (24 px wide as WCAG 2.2 AA asks, 44 px tall), all
     # on one row.
-    boxes = [guest.prompt(0).locator(".s button").nth(i).bounding_box() for i in range(7)]
+    boxes = [guest.prompt(0).locator(".scale button").nth(i).bounding_box() for i in range(7)]
     assert all(box["width"] >= 24 and box["height"] >= 44 for box in boxes)
     assert len({box["y"] for box in boxes}) == 1
     # It appeared uninvited, so focus stays where the visitor had it.
@@ -55,7 +55,7 @@ FIRST_PAINTED_BOX = """
   new PerformanceObserver((list) => list.getEntries().forEach((entry) => { window.shifts += entry.value; }))
     .observe({type: "layout-shift", buffered: true});
   new MutationObserver((changes, observer) => {
-    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector(".c");
+    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector(".card");
     if (!card) return;
     observer.disconnect();
     requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -90,7 +90,7 @@ def test_scrolling_past_the_depth_shows_it_before_the_delay(visit, live_server, 
 
     page.mouse.wheel(0, 900)
 
-    expect(guest.prompt(0).locator(".s button").first).to_be_visible()
+    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
 
 
 def test_dismissed_floating_prompt_stays_away(visit, live_server, host_origin):
@@ -113,7 +113,7 @@ def test_overlay_appears_without_motion(visit, live_server, host_origin, motion)
     key = live_server.add_site([host_origin], auto_delay_seconds=0)
     guest = visit(reduced_motion=motion)
     page = guest.open("auto.html", key)
-    expect(guest.prompt(0).locator(".s button").first).to_be_visible()
+    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
 
     assert page.evaluate(f"getComputedStyle({CARD}).animationName") == "none"
     assert page.evaluate(f"getComputedStyle({CARD}).transitionDuration") == "0s"

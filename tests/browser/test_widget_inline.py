@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 
 def scale_buttons(prompt):
-    return prompt.locator(".s button")
+    return prompt.locator(".scale button")
 
 
 def test_a_click_on_another_origin_stores_the_answer_with_its_class(visit, live_server, site_key):
@@ -59,7 +59,7 @@ def test_each_scale_renders_its_points_and_labels(visit, live_server, host_origi
 def test_keyboard_only_answering_with_follow_up(visit, live_server, site_key):
     guest = visit()
     page = guest.open("inline.html", site_key)
-    guest.prompt(0).locator(".s button").first.wait_for()
+    guest.prompt(0).locator(".scale button").first.wait_for()
 
     # Tab from the top of the page to the first scale button, then on to the third.
     page.keyboard.press("Tab")
@@ -235,7 +235,7 @@ def test_browser_language_is_used_when_the_page_has_none(visit, site_key):
 def test_a_prompt_on_screen_records_one_impression(visit, live_server, site_key):
     guest = visit()
     guest.open("inline.html", site_key)
-    guest.prompt(1).locator(".s button").first.wait_for()
+    guest.prompt(1).locator(".scale button").first.wait_for()
 
     rows = live_server.impressions(site_key, count=2)
 
