@@ -17,9 +17,12 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:.
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
 
-// reasons: [code, label] pairs, offered after a difficult answer only; done(more) sends the
-// chosen reasons and the comment (when there are any) and thanks the customer.
-export default ({ h, text, effort, body, root, reasons, done }) => {
+// effort: the answer's class. The touchpoint's reasons (setup.reasons, labelled in
+// cfg.reasons) are offered after a difficult answer only. done(more) sends the chosen
+// reasons and the comment (when there are any) and thanks the customer.
+export default ({ h, cfg, setup, effort, body, root, done }) => {
+  const text = cfg.text;
+  const reasons = effort == 'difficult' ? setup.reasons : [];
   if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   const chosen = new Set();
   const note = h('textarea', { id: 'note', maxlength: '2000' });
@@ -37,7 +40,7 @@ export default ({ h, text, effort, body, root, reasons, done }) => {
   if (reasons.length) {
     heading.append(text['followup.difficult']);
     const choices = h('div', { class: 'reasons', role: 'group', 'aria-labelledby': 'heading' });
-    for (const [code, label] of reasons) {
+    for (const code of reasons) {
       const toggle = h('button', {
         type: 'button', 'aria-pressed': 'false',
         click: () => {
@@ -45,7 +48,7 @@ export default ({ h, text, effort, body, root, reasons, done }) => {
           else chosen.add(code);
           toggle.setAttribute('aria-pressed', chosen.has(code));
         },
-      }, label);
+      }, cfg.reasons[code]);
       choices.append(toggle);
     }
     form.append(choices, h('label', { for: 'note' }, `${text['comment.more']} ${text.optional}`));

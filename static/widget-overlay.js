@@ -1,8 +1,9 @@
 /*
  * CES widget, part three: floating prompts (the corner prompt and CES.ask's dialog): where
- * they go, and when the corner prompt opens. widget.js imports this module from beside
- * itself when CES.ask is called or the page has a corner prompt, so pages with inline
- * prompts only never download it. The served copy is minified and versioned with widget.js.
+ * they go, that Escape closes them, and when the corner prompt opens. widget.js imports
+ * this module from beside itself when CES.ask is called or the page has a corner prompt,
+ * so pages with inline prompts only never download it. The served copy is minified and
+ * versioned with widget.js.
  *
  * The card sits in the page's end corner at the bottom, kept inside the viewport at any
  * zoom: above the page's own fixed controls at the bottom (bottom bars, chat buttons,
@@ -29,14 +30,18 @@ const inlineOnScreen = () => [...document.querySelectorAll('ces-prompt')].some((
 
 // The corner prompt (data-ces-auto): opens once the visitor has spent the site's delay on
 // the page or scrolled past its depth, but not while an inline prompt is on screen (the
-// next scroll tries again) and never once quiet() says one was answered or closed.
-export const corner = ({ cfg, open, quiet }) => {
+// next scroll tries again). Returns what stops the wait for good: widget.js calls it once
+// an inline prompt was answered or closed.
+export const corner = ({ cfg, open }) => {
   let due = !cfg.auto.delaySeconds;
-  let opened = false;
-  const tryOpen = () => {
-    if (!due || opened || quiet() || inlineOnScreen()) return;
-    opened = true;
+  let timer;
+  const stop = () => {
     removeEventListener('scroll', onScroll, true);
+    clearTimeout(timer);
+  };
+  const tryOpen = () => {
+    if (!due || inlineOnScreen()) return;
+    stop();
     open();
   };
   // Any scroller at least half the screen tall: app layouts scroll an element, not the page.
@@ -49,12 +54,13 @@ export const corner = ({ cfg, open, quiet }) => {
   };
   addEventListener('scroll', onScroll, { capture: true, passive: true });
   if (!due) {
-    setTimeout(() => {
+    timer = setTimeout(() => {
       due = true;
       tryOpen();
     }, cfg.auto.delaySeconds * 1000);
   }
   tryOpen();
+  return stop;
 };
 
 // The page's fixed and sticky elements in an area, found by hit tests on a 24 px grid:
@@ -69,12 +75,14 @@ const fixedIn = (left, right, top, bottom) => {
   return [...seen].filter((el) => el.localName != 'ces-prompt' && /fixed|sticky/.test(getComputedStyle(el).position));
 };
 
-// card: the floating card, already in the page; body: its part that scrolls when space is short;
-// focus: what to focus once the card is placed, if anything. Places the card now, again
-// when the window changes size (rotation, zoom), when its content changes (the follow-up,
-// the thank-you) and when the page adds or removes something at its top level (a cookie
-// banner, a chat button); returns what stops that.
-export default ({ h, card, body, root, focus }) => {
+// card: the floating card, already in the page; body: its part that scrolls when space is
+// short; close: what Escape does; focus: what to focus once the card is placed, if
+// anything. Places the card now, again when the window changes size (rotation, zoom), when
+// its content changes (the follow-up, the thank-you) and when the page adds or removes
+// something at its top level (a cookie banner, a chat button); returns what stops that.
+export default ({ h, card, body, root, close, focus }) => {
+  // An inline prompt is part of the page, so only a floating one closes on Escape.
+  card.addEventListener('keydown', (e) => e.key == 'Escape' && close());
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   // In the page's end corner (bottom left on a right-to-left page), whatever the direction
   // of the card's own language.

@@ -86,6 +86,8 @@ button:hover{border-color:var(--a)}
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(CSS);
 
+  // An element with attributes, listeners (the attributes that are functions) and
+  // children; text is only ever text, never markup.
   const h = (tag, attrs, ...children) => {
     const el = d.createElement(tag);
     for (const name in attrs) {
@@ -98,7 +100,7 @@ button:hover{border-color:var(--a)}
 
   // Storage can be blocked or full; the host page must never notice.
   const load = (name) => {
-    try { return JSON.parse(localStorage.getItem(name)); } catch (e) { return null; }
+    try { return JSON.parse(localStorage.getItem(name)); } catch (e) { /* blocked */ }
   };
   const save = (name, value) => {
     try { localStorage.setItem(name, JSON.stringify(value)); } catch (e) { /* private mode */ }
@@ -122,15 +124,15 @@ button:hover{border-color:var(--a)}
   const post = (path, body) => fetch(api + path, {
     method: 'POST', body: JSON.stringify({ site, ...body }), keepalive: true,
   });
-  // Up to four attempts, 1.5, 3 and 4.5 s apart. Retries reuse the answer's id, so the
-  // server stores it once however often it arrives.
+  // A few attempts, each waiting longer than the last. Retries reuse the answer's id, so
+  // the server stores it once however often it arrives.
   const deliver = (path, body, attempt = 1) => post(path, body)
     .then((r) => (r.status >= 500 || r.status == 429 ? Promise.reject(r.status) : r.json()))
     .catch((problem) => (attempt < 4
       ? new Promise((wake) => setTimeout(wake, attempt * 1500)).then(() => deliver(path, body, attempt + 1))
       : Promise.reject(problem)));
 
-  // An answer waits in storage (at most 20) from before it is sent until the server has
+  // An answer waits in storage (the latest few) from before it is sent until the server has
   // it, so an outage, a closed tab or a reload loses none; the same id makes resending safe.
   const waiting = () => load('ces-q') || [];
   const unqueue = (body) => save('ces-q', waiting().filter((other) => other.id != body.id));
@@ -140,6 +142,12 @@ button:hover{border-color:var(--a)}
     sent.then(() => unqueue(body), () => {});
     return sent;
   };
+  // The answers an earlier page could not deliver: each belongs to the site it names, and
+  // one that fails again stays queued.
+  const resendQueued = () => waiting().forEach((body) => body.site == site && sendAnswer(body));
+
+  // What an answered or closed prompt is remembered by, for the site's cooldown.
+  const memoryOf = (options) => `${options.touchpoint}|${options.ref || location.pathname}`;
 
   const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)),
     (b) => (b + 256).toString(16).slice(1)).join('');
@@ -151,16 +159,16 @@ button:hover{border-color:var(--a)}
   const prefetch = () => followUpForm().catch(() => {});
 
   // A page shows one floating prompt at a time: leaveFloating() takes the one on screen away
-  // without remembering it, and returns where focus goes back to if it held focus.
-  // leaveCorner is that too, for the corner prompt until the visitor answers it.
+  // unremembered, and returns where focus goes back to if it held focus. leaveCorner is
+  // that too, for the corner prompt until the visitor answers it.
   let leaveFloating = null;
   let leaveCorner = null;
-  // An inline prompt was answered or closed in this page view: no corner prompt after it.
-  let inlineDone;
   // One prompt at a time: an inline prompt coming on screen takes over from the corner prompt.
   const inlineInView = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && leaveCorner?.());
 
-  // Renders one prompt; resolves with the outcome once the visitor closes it.
+  // Shows one prompt; resolves with the outcome once the visitor closes it, or skipped once
+  // it gives way. A prompt is this closure: its parts, then what the visitor does with it,
+  // then how it is built and put on the page.
   const show = (cfg, options, place, container, placement) => new Promise((done) => {
     const floating = place != 'inline';
     let opener;
@@ -173,20 +181,11 @@ button:hover{border-color:var(--a)}
     const { touchpoint, ref = '', customer = data.cesCustomer, agent, conversation, ...extra } = options;
     const details = { ref, customer, agent, conversation };
     if (Object.keys(extra).length) details.meta = extra;
-    const text = cfg.text;
     const setup = cfg.touchpoints[touchpoint] || cfg.touchpoints['self-service'];
     const scale = cfg.scales[setup.scale];
-    const memory = `${touchpoint}|${ref || location.pathname}`;
+    const memory = memoryOf(options);
     const host = h('ces-prompt', {});
     const root = host.attachShadow({ mode: 'open' });
-    // dir follows the strings shown, not the page: an English fallback on an Arabic page
-    // reads left to right.
-    const card = h('div', {
-      class: floating ? 'card floating' : 'card', lang: cfg.lang, dir: cfg.dir, 'aria-labelledby': 'question',
-      role: place == 'ask' ? 'dialog' : 'group',
-      // Escape closes a floating prompt; an inline one is part of the page.
-      pointerover: prefetch, focusin: prefetch, keydown: (e) => floating && e.key == 'Escape' && close(),
-    });
     const body = h('div', { class: 'body' });
     const status = h('p', { class: 'visually-hidden', role: 'status' });
     const previousFocus = opener || d.activeElement;
@@ -206,39 +205,41 @@ button:hover{border-color:var(--a)}
       if (floating) leaveFloating = leaveCorner = null;
       return focused && previousFocus;
     };
-
+    // For another floating prompt.
+    const giveWay = () => {
+      const back = leave();
+      done({ status: 'skipped' });
+      return back;
+    };
     const close = () => {
       if (!host.isConnected) return;
       remember(memory, cfg.cooldownDays);
       const back = leave();
       if (floating) back?.focus?.();
-      else inlineDone = 1;
+      else retireCorner();
       done(outcome);
     };
 
     const thank = () => {
-      const thanks = h('p', { tabindex: '-1' }, text.thanks);
+      const thanks = h('p', { tabindex: '-1' }, cfg.text.thanks);
       body.replaceChildren(thanks);
       thanks.focus();
       if (floating) setTimeout(close, 4000);
     };
-
     const followUp = (effort) => followUpForm().then((form) => form.default({
-      h, text, effort, body, root,
-      reasons: effort == 'difficult' ? setup.reasons.map((code) => [code, cfg.reasons[code]]) : [],
+      h, cfg, setup, effort, body, root,
       done: (more) => {
         if (more) sent.then(() => deliver(`answers/${id}/follow-up`, { secret, ...more })).catch(warn);
         thank();
       },
     }), thank);
-
-    const answer = (score) => {
+    const answer = (score, button) => {
       if (sent) return;
       // Taken up: a corner prompt stays until the visitor is done with it.
       if (floating) leaveCorner = null;
-      else inlineDone = 1;
+      else retireCorner();
       // At once, while the follow-up form may still be on its way.
-      buttons.children[score - 1].setAttribute('aria-pressed', true);
+      button.setAttribute('aria-pressed', true);
       const effort = { e: 'easy', n: 'neutral', d: 'difficult' }[scale.classes[score - 1]];
       outcome = { status: 'answered', score, class: effort };
       remember(memory, cfg.cooldownDays);
@@ -247,50 +248,60 @@ button:hover{border-color:var(--a)}
         site, id, secret, touchpoint, scale: setup.scale, score, page: location.origin + location.pathname,
         locale: cfg.lang, ...details,
       });
-      sent.then(() => { status.textContent = text.saved; }, warn);
+      sent.then(() => { status.textContent = cfg.text.saved; }, warn);
       followUp(effort);
     };
 
-    // The card is already the group labelled by the question.
-    const buttons = h('div', { class: 'scale' });
-    for (let score = 1; score <= scale.points; score++) {
-      const end = score == 1 ? scale.low : score == scale.points ? scale.high : '';
-      buttons.append(h('button', { type: 'button', click: () => answer(score) },
-        score, end ? h('span', { class: 'visually-hidden' }, ` ${end}`) : ''));
-    }
-    body.append(buttons, h('div', { class: 'ends', 'aria-hidden': true },
-      h('span', {}, scale.low), h('span', {}, scale.high)));
+    // The scale: a button per point, and the words at its ends below it, which screen
+    // readers hear with the first and the last point instead. The card is already the group
+    // labelled by the question.
+    const buildScale = () => {
+      const buttons = h('div', { class: 'scale' });
+      for (let score = 1; score <= scale.points; score++) {
+        const end = score == 1 ? scale.low : score == scale.points ? scale.high : '';
+        const button = h('button', { type: 'button', click: () => answer(score, button) },
+          score, end ? h('span', { class: 'visually-hidden' }, ` ${end}`) : '');
+        buttons.append(button);
+      }
+      body.append(buttons, h('div', { class: 'ends', 'aria-hidden': true },
+        h('span', {}, scale.low), h('span', {}, scale.high)));
+      return buttons;
+    };
+    // The question with the × beside it, the body (the scale, later the follow-up, then the
+    // thanks) and the status line screen readers announce. dir follows the strings shown,
+    // not the page: an English fallback on an Arabic page reads left to right.
+    const buildCard = () => h('div', {
+      class: floating ? 'card floating' : 'card', lang: cfg.lang, dir: cfg.dir, 'aria-labelledby': 'question',
+      role: place == 'ask' ? 'dialog' : 'group', pointerover: prefetch, focusin: prefetch,
+    },
+    h('p', { class: 'question', id: 'question' }, setup.question),
+    body,
     // The × comes last for the keyboard; the grid draws it beside the question.
-    card.append(
-      h('p', { class: 'question', id: 'question' }, setup.question),
-      body,
-      h('button', { class: 'close', type: 'button', 'aria-label': text.close, click: close }, '×'),
-      status,
-    );
-    root.adoptedStyleSheets = [sheet];
-    root.append(card);
-    if (floating) {
-      leaveFloating = () => {
-        const back = leave();
-        done({ status: 'skipped' });
-        return back;
-      };
-      if (place == 'corner') leaveCorner = leaveFloating;
-      (d.body || d.documentElement).append(host);
-      // The dialog takes focus once placed, so focus lands on a button the visitor can see.
-      unplace = placement.default({ h, card, body, root, focus: place == 'ask' && buttons.firstChild });
-    } else {
-      container.append(host);
-      inlineInView.observe(card);
-    }
-
-    // Count an impression only once the prompt is really on screen.
-    new IntersectionObserver((entries, watcher) => {
+    h('button', { class: 'close', type: 'button', 'aria-label': cfg.text.close, click: close }, '×'),
+    status);
+    // Counts an impression once the card is really on screen.
+    const watchImpression = (card) => new IntersectionObserver((entries, watcher) => {
       if (entries.some((entry) => entry.isIntersecting)) {
         watcher.disconnect();
         post('impressions', { touchpoint, ref }).catch(warn);
       }
     }, { threshold: 0.5 }).observe(card);
+
+    const buttons = buildScale();
+    const card = buildCard();
+    root.adoptedStyleSheets = [sheet];
+    root.append(card);
+    if (floating) {
+      leaveFloating = giveWay;
+      if (place == 'corner') leaveCorner = giveWay;
+      (d.body || d.documentElement).append(host);
+      // The dialog takes focus once placed, so focus lands on a button the visitor can see.
+      unplace = placement.default({ h, card, body, root, close, focus: place == 'ask' && buttons.firstChild });
+    } else {
+      container.append(host);
+      inlineInView.observe(card);
+    }
+    watchImpression(card);
   });
 
   const ask = async (options, place = 'ask', container) => {
@@ -301,7 +312,7 @@ button:hover{border-color:var(--a)}
     }
     // A floating prompt needs its placement module: fetched beside the configuration.
     return Promise.all([loadConfig(), place != 'inline' && overlay()]).then(([cfg, placement]) => {
-      const until = remembered()[`${touchpoint}|${options.ref || location.pathname}`];
+      const until = remembered()[memoryOf(options)];
       if (until > Date.now() || Math.random() * 100 >= cfg.samplePercent) return { status: 'skipped' };
       return show(cfg, options, place, container, placement);
     }).catch((problem) => {
@@ -311,6 +322,8 @@ button:hover{border-color:var(--a)}
     });
   };
 
+  // An inline prompt in each element that names a touchpoint, with its data-ces-* as the
+  // options; each element once.
   const mounted = new WeakSet();
   const mount = (el) => {
     if (mounted.has(el)) return;
@@ -327,24 +340,29 @@ button:hover{border-color:var(--a)}
     if (node.matches(SELECTOR)) mount(node);
     node.querySelectorAll(SELECTOR).forEach(mount);
   };
+  // Single-page apps add containers later; so does the parser while this async script runs.
+  const containers = new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach(scan)));
+
+  // The corner prompt (data-ces-auto) waits for its moment in the overlay module, which
+  // has its rules (when it opens, and not over an inline prompt). It stops waiting for good
+  // once an inline prompt is answered or closed in this page view.
+  let cornerRetired;
+  let stopCorner;
+  const retireCorner = () => {
+    cornerRetired = 1;
+    stopCorner?.();
+  };
+  const startCorner = () => Promise.all([loadConfig(), overlay()]).then(([cfg, placement]) => {
+    if (!cornerRetired) stopCorner = placement.corner({ cfg, open: () => ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner') });
+  }, () => {});
 
   window.CES = { v: 1, ask: (options) => ask(options) };
   queued?.q?.forEach(([options, resolve]) => ask(options).then(resolve));
   scan(d.documentElement);
-  // Single-page apps add containers later; so does the parser while this async script runs.
-  new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach(scan)))
-    .observe(d.documentElement, { childList: true, subtree: true });
-
-  // The corner prompt's rules (when it opens, and not over an inline prompt) come with its
-  // placement.
-  if (data.cesAuto) {
-    Promise.all([loadConfig(), overlay()]).then(([cfg, placement]) => placement.corner({
-      cfg, open: () => ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner'), quiet: () => inlineDone,
-    }), () => {});
-  }
-  // Answers an earlier page could not deliver (each belongs to the site it names; a failure
-  // stays queued). In a task of its own while the configuration is on its way: a page's
-  // first storage read can be slow, and would lengthen this script's task, and the
-  // prompt's if it came later.
-  setTimeout(() => waiting().forEach((body) => body.site == site && sendAnswer(body)));
+  containers.observe(d.documentElement, { childList: true, subtree: true });
+  if (data.cesAuto) startCorner();
+  // In a task of its own while the configuration is on its way: a page's first storage
+  // read can be slow, and would lengthen this script's task, and the prompt's if it came
+  // later.
+  setTimeout(resendQueued);
 })();
