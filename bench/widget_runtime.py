@@ -42,6 +42,7 @@ from widget_server import create_app  # noqa: E402
 from widget_server.db import flask_db  # noqa: E402
 from widget_server.models import Site  # noqa: E402
 from tests.live import free_port, wait_for_port  # noqa: E402
+from widget_server.build import served_selector  # noqa: E402
 
 CHROMIUM = os.environ.get("CES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -79,7 +80,7 @@ PROBE = """
       host.watched = true;
       new MutationObserver(check).observe(host.shadowRoot, {childList: true, subtree: true, attributes: true});
     }
-    const card = host && host.shadowRoot.querySelector(".card");
+    const card = host && host.shadowRoot.querySelector("__CARD__");
     const ready = host ? card && card.querySelector("button") && getComputedStyle(card).visibility != "hidden"
                        : document.querySelector("#baseline-button");
     if (!ready) return;
@@ -94,7 +95,7 @@ PROBE = """
   };
   new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true});
 </script>
-"""
+""".replace("__CARD__", served_selector(".card"))
 # Styled as help centres are, with the system's sans-serif font: an unstyled page would
 # leave the widget to pay for the page's first font look-up.
 ARTICLE = "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto}</style>" \
@@ -220,13 +221,13 @@ ASK = """() => new Promise((shown) => {
   const start = performance.now();
   CES.ask({touchpoint: "chatbot-exit", ref: "bench-" + Math.random()});
   const check = () => {
-    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector(".card");
+    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector("__CARD__");
     if (card && card.querySelector("button") && getComputedStyle(card).visibility == "visible") shown(performance.now() - start);
     else requestAnimationFrame(check);
   };
   new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true});
   check();
-})"""
+})""".replace("__CARD__", served_selector(".card"))
 
 
 def ask_times(browser, url):

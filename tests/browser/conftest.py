@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
+from widget_server.build import served_selector as served
+
 from ..live import LiveServer, free_port, wait_for_port  # noqa: F401 - tests import them from here
 
 CHROMIUM = os.environ.get("CES_CHROMIUM", "/usr/bin/chromium")
@@ -111,6 +113,10 @@ class Visit:
 
     def prompt(self, nth=0):
         return self.page.locator("ces-prompt").nth(nth)
+
+    def scale(self, nth=0):
+        """The buttons of the nth prompt's scale."""
+        return self.prompt(nth).locator(served(".scale button"))
 
     def api_requests(self, path):
         return [request for request in self.requests if f"/api/v1/{path}" in request]

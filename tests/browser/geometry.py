@@ -1,10 +1,17 @@
 """Where the widget's parts are on screen, read in one go from the page: the checks that
 the card stays in the viewport, keeps its scale on one row and lets nothing overlap."""
+from .conftest import served
+
+# The widget's parts, as the served widget's class names select them (the build shortens
+# the sources' names).
+PARTS = {name: served(selector) for name, selector in {
+    "card": ".card", "question": ".question", "body": ".body", "close": ".close",
+    "scale": ".scale button", "ends": ".ends span"}.items()}
 
 # For the nth prompt: the viewport (without scrollbars), the card, the question, the ×, the
 # scale's buttons and its end labels, the focused element, and for each part whether a hit test at its centre
 # reaches it (false when something covers it or it is scrolled out of the card).
-READ = """(nth) => {
+READ = """({nth, css}) => {
   const host = document.querySelectorAll('ces-prompt')[nth];
   const root = host.shadowRoot;
   const box = (el) => {
@@ -18,11 +25,11 @@ READ = """(nth) => {
   return {
     viewport: {left: 0, top: 0, right: document.documentElement.clientWidth,
                bottom: document.documentElement.clientHeight},
-    card: box(root.querySelector('.card')),
-    question: box(root.querySelector('.question')),
-    close: box(root.querySelector('.close')),
-    buttons: [...root.querySelectorAll('.scale button')].map(box),
-    ends: [...root.querySelectorAll('.ends span')].map(box),
+    card: box(root.querySelector(css.card)),
+    question: box(root.querySelector(css.question)),
+    close: box(root.querySelector(css.close)),
+    buttons: [...root.querySelectorAll(css.scale)].map(box),
+    ends: [...root.querySelectorAll(css.ends)].map(box),
     focused: box(root.activeElement),
     focusedTag: root.activeElement && root.activeElement.localName,
   };
@@ -30,7 +37,7 @@ READ = """(nth) => {
 
 
 def read(page, nth=0):
-    return page.evaluate(READ, nth)
+    return page.evaluate(READ, {"nth": nth, "css": PARTS})
 
 
 def rect_of(page, selector):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from widget_server.models import AdminUser, Site
 
 from ..helpers import store
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, served
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,8 @@ def test_site_page_preview_keeps_the_scale_on_one_row_on_a_phone(visit, live_ser
     log_in(page, live_server)
 
     page.goto(f"{live_server.url}/admin/sites/{seeded_site}")
-    buttons = page.frame_locator("iframe[title='Preview of the kb-article prompt']").locator("ces-prompt .scale button")
+    preview = page.frame_locator("iframe[title='Preview of the kb-article prompt']")
+    buttons = preview.locator(f"ces-prompt {served('.scale button')}")
     expect(buttons).to_have_count(7)
 
     boxes = [buttons.nth(i).bounding_box() for i in range(7)]

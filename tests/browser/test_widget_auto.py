@@ -3,6 +3,8 @@ covering the page's own controls on a 360 px wide phone, and never stealing focu
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import served
+
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
 
 
@@ -15,7 +17,7 @@ def overlap(a, b):
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
-CARD = "document.querySelector('ces-prompt').shadowRoot.querySelector('.card')"
+CARD = f"document.querySelector('ces-prompt').shadowRoot.querySelector('{served('.card')}')"
 
 
 def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host_origin):
@@ -23,7 +25,7 @@ def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host
     guest = visit(**PHONE)
     page = guest.open("auto.html", key)
 
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
     card = rect(page, CARD)
     assert card["left"] >= 0 and card["right"] <= 360
     for control in ("#nav", "#launcher"):
@@ -34,7 +36,7 @@ def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host
     assert rect(page, "document.getElementById('last')")["bottom"] <= rect(page, CARD)["top"]
     # Every scale point is a touch target (24 px wide as WCAG 2.2 AA asks, 44 px tall), all
     # on one row.
-    boxes = [guest.prompt(0).locator(".scale button").nth(i).bounding_box() for i in range(7)]
+    boxes = [guest.scale(0).nth(i).bounding_box() for i in range(7)]
     assert all(box["width"] >= 24 and box["height"] >= 44 for box in boxes)
     assert len({box["y"] for box in boxes}) == 1
     # It appeared uninvited, so focus stays where the visitor had it.
@@ -55,7 +57,7 @@ FIRST_PAINTED_BOX = """
   new PerformanceObserver((list) => list.getEntries().forEach((entry) => { window.shifts += entry.value; }))
     .observe({type: "layout-shift", buffered: true});
   new MutationObserver((changes, observer) => {
-    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector(".card");
+    const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector("__CARD__");
     if (!card) return;
     observer.disconnect();
     requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -63,7 +65,7 @@ FIRST_PAINTED_BOX = """
       window.firstPainted = {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
     }));
   }).observe(document, {childList: true, subtree: true});
-"""
+""".replace("__CARD__", served(".card"))
 
 
 def test_phone_prompt_is_first_painted_where_it_stays(visit, live_server, host_origin):
@@ -90,7 +92,7 @@ def test_scrolling_past_the_depth_shows_it_before_the_delay(visit, live_server, 
 
     page.mouse.wheel(0, 900)
 
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
 
 
 def test_dismissed_floating_prompt_stays_away(visit, live_server, host_origin):
@@ -113,7 +115,7 @@ def test_overlay_appears_without_motion(visit, live_server, host_origin, motion)
     key = live_server.add_site([host_origin], auto_delay_seconds=0)
     guest = visit(reduced_motion=motion)
     page = guest.open("auto.html", key)
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
 
     assert page.evaluate(f"getComputedStyle({CARD}).animationName") == "none"
     assert page.evaluate(f"getComputedStyle({CARD}).transitionDuration") == "0s"

@@ -4,7 +4,7 @@ browser's text size."""
 import pytest
 from playwright.sync_api import expect
 
-from .geometry import check_fits, read, rect_of
+from .geometry import PARTS, check_fits, read, rect_of
 
 CONTAINERS = {"280 px": 0, "320 px": 1, "340 px chat window": 2, "1200 px": 3}
 
@@ -17,7 +17,7 @@ def test_scale_stays_on_one_row_and_the_close_button_covers_nothing(visit, live_
     guest = visit(viewport={"width": 1280, "height": 900})
     page = guest.open("narrow.html", key)
     expect(page.locator("ces-prompt")).to_have_count(4)
-    expect(guest.prompt(3).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(3).first).to_be_visible()
 
     check_fits(read(page, CONTAINERS[container]), points)
 
@@ -28,7 +28,7 @@ def test_phone_and_desktop_widths_keep_one_row(visit, site_key, width):
     not over the 7."""
     guest = visit(viewport={"width": width, "height": 800})
     page = guest.open("inline.html", site_key)
-    expect(guest.prompt(1).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(1).first).to_be_visible()
 
     for nth in (0, 1):
         check_fits(read(page, nth), 7)
@@ -41,17 +41,17 @@ def set_default_font_size(guest, pixels):
 
 
 def font_sizes(page):
-    return page.evaluate("""(() => { const root = document.querySelector('ces-prompt').shadowRoot;
+    return page.evaluate("""(css) => { const root = document.querySelector('ces-prompt').shadowRoot;
         const size = (el) => parseFloat(getComputedStyle(el).fontSize);
-        return {question: size(root.querySelector('.question')), button: size(root.querySelector('.scale button')),
-                end: size(root.querySelector('.ends span'))}; })()""")
+        return {question: size(root.querySelector(css.question)), button: size(root.querySelector(css.scale)),
+                end: size(root.querySelector(css.ends))}; }""", PARTS)
 
 
 def test_text_grows_with_the_browsers_text_size(visit, site_key):
     guest = visit(viewport={"width": 320, "height": 800})
     set_default_font_size(guest, 24)
     page = guest.open("inline.html", site_key)
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
 
     sizes = font_sizes(page)
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 24
@@ -63,12 +63,12 @@ def test_text_grows_with_the_browsers_text_size(visit, site_key):
 def test_a_page_that_shrinks_its_root_font_does_not_shrink_the_prompt(visit, site_key):
     guest = visit()
     page = guest.open("small-root.html", site_key)
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
 
     page_text = page.evaluate("parseFloat(getComputedStyle(document.getElementById('text')).fontSize)")
     assert page_text == 16
     assert font_sizes(page)["question"] == 16
     assert rect_of(page, "#slot")["bottom"] > rect_of(page, "#text")["bottom"]
     # In the page's small print the text is small too, but every target stays 44 px tall.
-    expect(guest.prompt(1).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(1).first).to_be_visible()
     check_fits(read(page, 1), 7)

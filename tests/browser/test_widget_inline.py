@@ -3,9 +3,11 @@ cooldown and language, checked in the page and in the server's database."""
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import served
+
 
 def scale_buttons(prompt):
-    return prompt.locator(".scale button")
+    return prompt.locator(served(".scale button"))
 
 
 def test_a_click_on_another_origin_stores_the_answer_with_its_class(visit, live_server, site_key):
@@ -59,7 +61,7 @@ def test_each_scale_renders_its_points_and_labels(visit, live_server, host_origi
 def test_keyboard_only_answering_with_follow_up(visit, live_server, site_key):
     guest = visit()
     page = guest.open("inline.html", site_key)
-    guest.prompt(0).locator(".scale button").first.wait_for()
+    guest.scale(0).first.wait_for()
 
     # Tab from the top of the page to the first scale button, then on to the third.
     page.keyboard.press("Tab")
@@ -235,7 +237,7 @@ def test_browser_language_is_used_when_the_page_has_none(visit, site_key):
 def test_a_prompt_on_screen_records_one_impression(visit, live_server, site_key):
     guest = visit()
     guest.open("inline.html", site_key)
-    guest.prompt(1).locator(".scale button").first.wait_for()
+    guest.scale(1).first.wait_for()
 
     rows = live_server.impressions(site_key, count=2)
 

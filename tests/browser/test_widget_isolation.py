@@ -2,7 +2,10 @@
 Content-Security-Policy that only allows the widget's origin."""
 from playwright.sync_api import expect
 
-SHADOW_BUTTON = "document.querySelector('ces-prompt').shadowRoot.querySelector('.scale button')"
+from .conftest import served
+
+SHADOW_ROOT = "document.querySelector('ces-prompt').shadowRoot"
+SHADOW_BUTTON = f"{SHADOW_ROOT}.querySelector('{served('.scale button')}')"
 
 
 def test_hostile_host_css_does_not_change_the_prompt(visit, live_server, site_key):
@@ -29,12 +32,14 @@ def test_hostile_host_css_does_not_change_the_prompt(visit, live_server, site_ke
 def test_widget_css_does_not_leak_into_the_host_page(visit, site_key):
     guest = visit()
     page = guest.open("inline.html", site_key)
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
 
-    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<button id=own>Own</button><p class=question id=question>x</p>')")
+    # An element of the page's own with the class the widget's question has, as served.
+    question_class = served(".question").lstrip(".")
+    page.evaluate(f"document.body.insertAdjacentHTML('beforeend', '<button id=own>Own</button><p class={question_class} id=q>x</p>')")
     own = page.evaluate("(() => { const s = getComputedStyle(document.getElementById('own'));"
                         " return [s.minHeight, s.borderRadius]; })()")
-    question = page.evaluate("getComputedStyle(document.getElementById('question')).fontWeight")
+    question = page.evaluate("getComputedStyle(document.getElementById('q')).fontWeight")
 
     # The widget's buttons are 44 px tall with 8 px corners; the page's own are untouched.
     assert own[0] != "44px" and own[1] != "8px"
@@ -72,8 +77,8 @@ def test_strict_csp_page_shows_the_chat_dialog_placed_and_styled(visit, live_ser
     page.click("#end")
     dialog = guest.prompt(0).get_by_role("dialog")
     expect(dialog).to_be_visible()
-    placement = page.evaluate("""(() => { const card = document.querySelector('ces-prompt').shadowRoot.querySelector('.card');
-        const s = getComputedStyle(card); return [s.position, s.maxHeight, card.getBoundingClientRect().right]; })()""")
+    placement = page.evaluate(f"""(() => {{ const card = {SHADOW_ROOT}.querySelector('{served('.card')}');
+        const s = getComputedStyle(card); return [s.position, s.maxHeight, card.getBoundingClientRect().right]; }})()""")
     dialog.get_by_role("button", name="3", exact=True).click()
 
     assert placement[0] == "fixed" and placement[1] != "none" and placement[2] <= 360

@@ -5,9 +5,11 @@ prompt at a time."""
 import pytest
 from playwright.sync_api import expect
 
-from .geometry import after_frames, check_fits, read
+from .conftest import served
+from .geometry import PARTS, after_frames, check_fits, read
 
-CARD = "document.querySelector('ces-prompt').shadowRoot.querySelector('.card')"
+CARD = f"document.querySelector('ces-prompt').shadowRoot.querySelector('{served('.card')}')"
+QUESTION, SCALE = PARTS["question"], PARTS["scale"]
 
 
 @pytest.mark.parametrize(("lang", "direction", "low"), [
@@ -33,12 +35,12 @@ def test_prompt_on_a_right_to_left_page_reads_in_its_own_direction(visit, site_k
         assert layout["close"]["left"] >= layout["question"]["right"]
     # The sentence's full stop is drawn at its end, not flipped to its start.
     first, last = page.evaluate(f"""(() => {{
-        const text = {CARD}.querySelector('.question').firstChild, range = document.createRange();
+        const text = {CARD}.querySelector('{QUESTION}').firstChild, range = document.createRange();
         const at = (i) => {{ range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left; }};
         return [at(0), at(text.length - 1)]; }})()""")
     assert (last > first) == (direction == "ltr")
     # Every button has the same rounded corners on both sides.
-    radii = page.evaluate(f"[...{CARD}.querySelectorAll('.scale button')].map((b) => getComputedStyle(b).borderRadius)")
+    radii = page.evaluate(f"[...{CARD}.querySelectorAll('{SCALE}')].map((b) => getComputedStyle(b).borderRadius)")
     assert len(set(radii)) == 1
 
 
@@ -72,7 +74,7 @@ DARK = ("rgb(31, 35, 40)", "rgb(230, 237, 243)")
 def test_card_follows_the_pages_colour_scheme(visit, site_key, page_name, os_scheme, colours):
     guest = visit(color_scheme=os_scheme)
     page = guest.open(page_name, site_key)
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
 
     card = page.evaluate(f"(() => {{ const s = getComputedStyle({CARD}); return [s.backgroundColor, s.color]; }})()")
     assert tuple(card) == colours
@@ -82,7 +84,7 @@ def test_card_follows_the_pages_colour_scheme(visit, site_key, page_name, os_sch
 def test_theme_properties_override_the_scheme(visit, site_key, os_scheme):
     guest = visit(color_scheme=os_scheme)
     page = guest.open("light-dark.html", site_key)
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
 
     page.add_style_tag(content=":root { --ces-bg: #fef6e4; --ces-fg: #172c66; --ces-accent: #8b3a00; }")
 

@@ -5,7 +5,7 @@ the scale, the question and the × always in view, placed again when the screen 
 import pytest
 from playwright.sync_api import expect
 
-from .geometry import after_frames, inside, overlap, read, rect_of
+from .geometry import PARTS, after_frames, inside, overlap, read, rect_of
 
 # Browser zoom as Chromium applies it: the CSS viewport shrinks by the zoom factor and each
 # CSS pixel takes that many device pixels. With each, the page's controls the card may
@@ -54,7 +54,7 @@ def test_corner_prompt_and_its_follow_up_stay_on_screen_below_the_header(visit, 
     guest = visit(**context)
     page = guest.open("fixed.html", corner_site)
     prompt = guest.prompt(0)
-    expect(prompt.locator(".scale button").first).to_be_attached()
+    expect(guest.scale(0).first).to_be_attached()
     after_frames(page)
 
     check_on_screen(page, may_cover)
@@ -91,7 +91,7 @@ def test_chat_dialog_stays_on_screen_and_focuses_a_visible_button(visit, chat_si
 def test_turning_the_phone_places_the_card_again(visit, corner_site):
     guest = visit(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = guest.open("fixed.html", corner_site)
-    expect(guest.prompt(0).locator(".scale button").first).to_be_attached()
+    expect(guest.scale(0).first).to_be_attached()
     after_frames(page)
     check_on_screen(page, set())
 
@@ -111,7 +111,7 @@ def test_card_stays_below_every_fixed_header(visit, corner_site, screen):
     guest = visit(**context)
     page = guest.open("two-headers.html", corner_site)
     prompt = guest.prompt(0)
-    expect(prompt.locator(".scale button").first).to_be_attached()
+    expect(guest.scale(0).first).to_be_attached()
     after_frames(page)
 
     prompt.get_by_role("button", name="2", exact=True).click()
@@ -127,7 +127,7 @@ def test_a_bar_the_page_adds_later_is_cleared(visit, corner_site):
     """Cookie banners and chat buttons often arrive after the page: the card moves clear."""
     guest = visit(viewport={"width": 1280, "height": 720})
     page = guest.open("two-headers.html", corner_site)
-    expect(guest.prompt(0).locator(".scale button").first).to_be_attached()
+    expect(guest.scale(0).first).to_be_attached()
     after_frames(page)
 
     page.evaluate("""() => { const banner = document.createElement('div'); banner.id = 'cookies';
@@ -140,15 +140,15 @@ def test_a_bar_the_page_adds_later_is_cleared(visit, corner_site):
 
 # Each focusable part with a focus ring's room around it (3 px outline, 1 px offset), and
 # the box that would cut it off: the scrolling body for the scale, the card for the ×.
-RINGS = """() => {
+RINGS = """(css) => {
   const root = document.querySelector('ces-prompt').shadowRoot;
   const box = (el, grow = 0) => { const r = el.getBoundingClientRect();
     return {left: r.left - grow, top: r.top - grow, right: r.right + grow, bottom: r.bottom + grow}; };
-  const card = root.querySelector('.card'), body = root.querySelector('.body');
+  const card = root.querySelector(css.card), body = root.querySelector(css.body);
   const inner = (el) => { const r = box(el); return {left: r.left + el.clientLeft, top: r.top + el.clientTop,
     right: r.left + el.clientLeft + el.clientWidth, bottom: r.top + el.clientTop + el.clientHeight}; };
-  return {scale: [...root.querySelectorAll('.scale button')].map((b) => box(b, 4)), body: inner(body),
-          close: box(root.querySelector('.close'), 4), card: inner(card)};
+  return {scale: [...root.querySelectorAll(css.scale)].map((b) => box(b, 4)), body: inner(body),
+          close: box(root.querySelector(css.close), 4), card: inner(card)};
 }"""
 
 
@@ -160,7 +160,7 @@ def test_focus_rings_in_a_floating_card_are_not_cut_off(visit, chat_site):
     expect(guest.prompt(0).get_by_role("dialog")).to_be_visible()
     after_frames(page)
 
-    rings = page.evaluate(RINGS)
+    rings = page.evaluate(RINGS, PARTS)
 
     for ring in rings["scale"]:
         assert inside(ring, rings["body"]), (ring, rings["body"])
@@ -177,7 +177,7 @@ def test_app_layout_scrolling_its_main_area_shows_the_corner_prompt_and_keeps_it
 
     page.locator("#main").evaluate("(main) => { main.scrollTop = main.scrollHeight; }")
 
-    expect(guest.prompt(0).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(0).first).to_be_visible()
     after_frames(page)
     assert rect_of(page, "#footer") == footer
     assert page.evaluate("document.documentElement.scrollHeight") == 720

@@ -84,7 +84,7 @@ def test_a_page_on_an_origin_not_allowed_shows_nothing(visit, live_server):
 def test_the_script_twice_on_a_page_renders_each_prompt_once(visit, live_server, site_key):
     guest = visit()
     page = guest.open("inline.html", site_key)
-    expect(guest.prompt(1).locator(".scale button").first).to_be_visible()
+    expect(guest.scale(1).first).to_be_visible()
 
     page.evaluate(f"""(() => {{ const again = document.createElement('script');
         again.src = '{live_server.url}/widget.js'; again.dataset.site = '{site_key}';
