@@ -148,18 +148,20 @@ export default ({ h, card, body, root, close, focus }) => {
   // until then: Chromium takes note of where things are before it calls this, and would
   // count the move as a layout shift.
   card.style.visibility = 'hidden';
-  new ResizeObserver((entries, observer) => {
-    observer.disconnect();
+  const firstLayout = new ResizeObserver(() => {
+    firstLayout.disconnect();
     place();
     card.style.visibility = '';
     if (focus) focus.focus();
-  }).observe(card);
+  });
+  firstLayout.observe(card);
   const changes = new MutationObserver(place);
   changes.observe(body, { childList: true });
   const pageChanges = new MutationObserver(later);
   pageChanges.observe(document.body || document.documentElement, { childList: true });
   addEventListener('resize', later);
   return () => {
+    firstLayout.disconnect();
     changes.disconnect();
     pageChanges.disconnect();
     cancelAnimationFrame(pending);

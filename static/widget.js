@@ -34,12 +34,22 @@
  * Calls made before this script loads wait in this queue snippet:
  *   window.CES=window.CES||{q:[],ask:function(o){return new Promise(function(r){CES.q.push([o,r])})}};
  *
+ * CES.destroy() takes the widget off the page for good, say when a single-page app leaves
+ * the part of the site that had it: every prompt it added goes (focus goes back where it
+ * was), and so does everything it watched or waited on, so containers added later get no
+ * prompt and the corner prompt never opens. A CES.ask prompt on screen, or one still on its
+ * way, resolves {status: "skipped"}; window.CES stays, and CES.ask afterwards resolves
+ * {status: "unavailable"}. Answers already given are still delivered. The queue snippet
+ * has no destroy: code that may run before this script write CES.destroy?.().
+ *
  * Looks: the page's colour scheme (CSS color-scheme: a page that declares only light gets
  * a light card, one that declares dark or "light dark" a dark one where it is dark), the
  * larger of the page's root and surrounding text size, and the direction of the language
  * it speaks. Theme with CSS custom properties on any ancestor: --ces-accent, --ces-bg,
  * --ces-fg, --ces-line, --ces-radius. No cookies; localStorage key "ces" remembers
  * answered and dismissed prompts for the site's cooldown.
+ *
+ * How it works inside, and why: static/ARCHITECTURE.md.
  */
 (() => {
   'use strict';
@@ -158,6 +168,9 @@ button:hover{border-color:var(--a)}
   const overlay = () => import(new URL('./widget-overlay.js', script.src));
   const prefetch = () => followUpForm().catch(() => {});
 
+  // Every prompt on the page, as the function that takes it away unremembered.
+  const prompts = new Set();
+  let destroyed;
   // A page shows one floating prompt at a time: leaveFloating() takes the one on screen away
   // unremembered, and returns where focus goes back to if it held focus. leaveCorner is
   // that too, for the corner prompt until the visitor answers it.
@@ -196,16 +209,19 @@ button:hover{border-color:var(--a)}
     let outcome = { status: 'dismissed' };
     let sent;
     let unplace;
+    let impressions;
 
     // Takes the prompt away; returns where focus goes back to if it held focus.
     const leave = () => {
       const focused = root.activeElement;
       host.remove();
       unplace?.();
+      impressions?.disconnect();
+      prompts.delete(giveWay);
       if (floating) leaveFloating = leaveCorner = null;
       return focused && previousFocus;
     };
-    // For another floating prompt.
+    // For another prompt, or CES.destroy().
     const giveWay = () => {
       const back = leave();
       done({ status: 'skipped' });
@@ -280,17 +296,21 @@ button:hover{border-color:var(--a)}
     h('button', { class: 'close', type: 'button', 'aria-label': cfg.text.close, click: close }, '×'),
     status);
     // Counts an impression once the card is really on screen.
-    const watchImpression = (card) => new IntersectionObserver((entries, watcher) => {
-      if (entries.some((entry) => entry.isIntersecting)) {
-        watcher.disconnect();
-        post('impressions', { touchpoint, ref }).catch(warn);
-      }
-    }, { threshold: 0.5 }).observe(card);
+    const watchImpression = (card) => {
+      impressions = new IntersectionObserver((entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) {
+          impressions.disconnect();
+          post('impressions', { touchpoint, ref }).catch(warn);
+        }
+      }, { threshold: 0.5 });
+      impressions.observe(card);
+    };
 
     const buttons = buildScale();
     const card = buildCard();
     root.adoptedStyleSheets = [sheet];
     root.append(card);
+    prompts.add(giveWay);
     if (floating) {
       leaveFloating = giveWay;
       if (place == 'corner') leaveCorner = giveWay;
@@ -306,14 +326,16 @@ button:hover{border-color:var(--a)}
 
   const ask = async (options, place = 'ask', container) => {
     const touchpoint = options?.touchpoint;
+    if (destroyed) return { status: 'unavailable' };
     if (!site || !TOUCHPOINT.test(touchpoint)) {
       warn(site ? `touchpoint ${JSON.stringify(touchpoint)}: use 1-40 of a-z, 0-9 and -` : 'data-site is missing');
       return { status: 'skipped' };
     }
     // A floating prompt needs its placement module: fetched beside the configuration.
     return Promise.all([loadConfig(), place != 'inline' && overlay()]).then(([cfg, placement]) => {
+      // CES.destroy() while the configuration was on its way: skipped, like a replaced dialog.
       const until = remembered()[memoryOf(options)];
-      if (until > Date.now() || Math.random() * 100 >= cfg.samplePercent) return { status: 'skipped' };
+      if (destroyed || until > Date.now() || Math.random() * 100 >= cfg.samplePercent) return { status: 'skipped' };
       return show(cfg, options, place, container, placement);
     }).catch((problem) => {
       // Server unreachable, site refused, or anything unexpected: the page must not notice.
@@ -345,7 +367,7 @@ button:hover{border-color:var(--a)}
 
   // The corner prompt (data-ces-auto) waits for its moment in the overlay module, which
   // has its rules (when it opens, and not over an inline prompt). It stops waiting for good
-  // once an inline prompt is answered or closed in this page view.
+  // once an inline prompt is answered or closed in this page view, and on CES.destroy().
   let cornerRetired;
   let stopCorner;
   const retireCorner = () => {
@@ -356,7 +378,15 @@ button:hover{border-color:var(--a)}
     if (!cornerRetired) stopCorner = placement.corner({ cfg, open: () => ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner') });
   }, () => {});
 
-  window.CES = { v: 1, ask: (options) => ask(options) };
+  const destroy = () => {
+    destroyed = 1;
+    containers.disconnect();
+    inlineInView.disconnect();
+    retireCorner();
+    prompts.forEach((giveWay) => giveWay()?.focus?.());
+  };
+
+  window.CES = { v: 1, ask: (options) => ask(options), destroy };
   queued?.q?.forEach(([options, resolve]) => ask(options).then(resolve));
   scan(d.documentElement);
   containers.observe(d.documentElement, { childList: true, subtree: true });

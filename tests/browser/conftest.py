@@ -89,11 +89,30 @@ def host_origin():
     server.shutdown()
 
 
+# The page's fetch calls as "METHOD URL", recorded in the page as each call is made: a
+# request that must not be sent is ruled out as soon as what would send it has run (the
+# browser reports requests to Playwright on a schedule of its own).
+RECORD_FETCHES = """
+  const pageFetch = window.fetch;
+  window.fetchesMade = [];
+  window.fetch = function (resource, options) {
+    window.fetchesMade.push(`${(options && options.method) || 'GET'} ${resource}`);
+    return pageFetch.apply(this, arguments);
+  };
+"""
+
+# Whether a resource whose URL contains each of the parts has arrived.
+ARRIVED = """(parts) => parts.every((part) => performance.getEntriesByType('resource')
+  .some((entry) => entry.name.includes(part) && entry.responseEnd > 0))"""
+AFTER_A_TASK_AND_A_FRAME = "() => new Promise((done) => setTimeout(() => requestAnimationFrame(() => done())))"
+
+
 class Visit:
     """One browser context and page, with every page error and request recorded."""
 
     def __init__(self, browser, live_server, host_origin, **context_options):
         self.context = browser.new_context(**context_options)
+        self.context.add_init_script(RECORD_FETCHES)
         self.page = self.context.new_page()
         self.live_server = live_server
         self.host_origin = host_origin
@@ -120,6 +139,19 @@ class Visit:
 
     def api_requests(self, path):
         return [request for request in self.requests if f"/api/v1/{path}" in request]
+
+    def fetched(self, path):
+        """The page's fetch calls so far to the API's `path`, as they were made."""
+        return [call for call in self.page.evaluate("window.fetchesMade") if f"/api/v1/{path}" in call]
+
+    def settled(self, *responses):
+        """Wait until the widget has done all it does on its own with these responses (each
+        named by a part of its URL, such as "/config" or "/widget-overlay."): it acts on a
+        response at once or in a 0 ms timer, so a macrotask and an animation frame after its
+        arrival it is done. Then whatever it did not do, it will not do: a test can assert
+        that no prompt, or no request, came."""
+        self.page.wait_for_function(ARRIVED, arg=list(responses))
+        self.page.evaluate(AFTER_A_TASK_AND_A_FRAME)
 
 
 @pytest.fixture
