@@ -115,8 +115,10 @@ def test_a_container_added_later_gets_a_prompt(visit, live_server, site_key):
     guest = visit()
     page = guest.open("spa.html", site_key)
     page.wait_for_function("window.CES && window.CES.v")
-    page.wait_for_timeout(200)
+    guest.settled()
+    # No container yet: no prompt, and not even the configuration is asked for.
     assert page.locator("ces-prompt").count() == 0
+    assert guest.fetched("sites/") == []
 
     page.evaluate("""document.getElementById('app').innerHTML =
         '<h1>Article</h1><div><div id="later" data-ces-touchpoint="kb-article" data-ces-ref="kb-spa"></div></div>'""")

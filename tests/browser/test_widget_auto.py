@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import served
+from .geometry import after_frames
 
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
 
@@ -51,11 +52,14 @@ def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host
 
 
 # Records the card's box as the first frame showing it was painted (read in the next
-# frame, before anything else changes it), and every layout shift.
+# frame, before anything else changes it), and every layout shift: shiftsSoFar() also
+# counts those the browser has not yet handed to the observer.
 FIRST_PAINTED_BOX = """
   window.shifts = 0;
-  new PerformanceObserver((list) => list.getEntries().forEach((entry) => { window.shifts += entry.value; }))
-    .observe({type: "layout-shift", buffered: true});
+  const count = (entries) => entries.forEach((entry) => { window.shifts += entry.value; });
+  const shifts = new PerformanceObserver((list) => count(list.getEntries()));
+  shifts.observe({type: "layout-shift", buffered: true});
+  window.shiftsSoFar = () => { count(shifts.takeRecords()); return window.shifts; };
   new MutationObserver((changes, observer) => {
     const card = document.querySelector("ces-prompt")?.shadowRoot?.querySelector("__CARD__");
     if (!card) return;
@@ -77,10 +81,12 @@ def test_phone_prompt_is_first_painted_where_it_stays(visit, live_server, host_o
     page = guest.open("auto.html", key)
 
     page.wait_for_function("window.firstPainted")
-    page.wait_for_timeout(300)
+    # The overlay places the card again only in an animation frame (after a resize or a
+    # change to the page, and none comes): two frames on, it has moved if it ever will.
+    after_frames(page)
     assert page.evaluate("window.firstPainted") == rect(page, CARD)
     assert not overlap(rect(page, CARD), rect(page, "document.querySelector('#launcher')"))
-    assert page.evaluate("window.shifts") == 0
+    assert page.evaluate("shiftsSoFar()") == 0
 
 
 def test_scrolling_past_the_depth_shows_it_before_the_delay(visit, live_server, host_origin):
@@ -103,10 +109,11 @@ def test_dismissed_floating_prompt_stays_away(visit, live_server, host_origin):
     assert live_server.impressions(key)[0]["touchpoint"] == "self-service"
 
     page.reload()
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
+    # The corner prompt decides as soon as the configuration and its module are in.
+    guest.settled("/config", "/widget-overlay.")
 
     assert page.locator("ces-prompt").count() == 0
+    assert guest.fetched("impressions") == []
 
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
