@@ -1,5 +1,6 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright, the real server in its own
 process, and host pages served from another origin, the way customers meet the widget."""
+import datetime
 import html
 import os
 import threading
@@ -11,6 +12,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from widget_server.build import served_selector as served
+from widget_server.models import AdminUser, Site
+
+from ..helpers import store
 
 from ..live import LiveServer, free_port, wait_for_port  # noqa: F401 - tests import them from here
 
@@ -173,6 +177,31 @@ def visit(browser, live_server, host_origin, request):
         each.context.close()
         # The widget must never throw into the host page.
         assert each.errors == [], each.errors
+
+
+@pytest.fixture(scope="module")
+def seeded_site(live_server):
+    """A site with a clearly hardest article and answers in two touchpoints; its key."""
+    def work():
+        site = Site.create_with_key("Northwind Help", ["https://help.example.com"])
+        admin = AdminUser(username="olivia")
+        admin.set_password("correct horse battery")
+        admin.save()
+        today = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        plan = [("kb-reset-password", "kb-article", [1, 2, 2, 3, 1, 6, 7, 2, 1, 5, 2, 1]),
+                ("kb-shipping", "kb-article", [7, 6, 7, 5, 6, 7, 7, 6, 2, 7, 6, 7]),
+                ("/orders/track", "self-service", [6, 5, 4, 7, 3, 6, 5, 7, 6, 7, 2, 6])]
+        number = 0
+        for ref, touchpoint, scores in plan:
+            for day, score in enumerate(scores):
+                number += 1
+                store(site, {
+                    "key": f"admin-browser-{number:06d}", "touchpoint": touchpoint, "scale": "agreement7",
+                    "score": score, "ref": ref, "created_at": today - datetime.timedelta(days=day),
+                    "reasons": ["not-found", "unclear"] if score <= 3 else [],
+                    "comment": f"Step {number} did not match the screen" if score <= 2 else ""})
+        return site.key
+    return live_server.in_app(work)
 
 
 @pytest.fixture

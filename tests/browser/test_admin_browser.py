@@ -1,53 +1,9 @@
 """A product owner in a real browser: log in, filter, open a hot spot, preview a prompt."""
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from widget_server.models import AdminUser, Site
-
-from ..helpers import store
+from .admin_pages import log_in
 from .conftest import ARTIFACTS, served
-
-
-@pytest.fixture(scope="module")
-def seeded_site(live_server):
-    """A site with a clearly hardest article and answers in two touchpoints; its key."""
-    def work():
-        site = Site.create_with_key("Northwind Help", ["https://help.example.com"])
-        admin = AdminUser(username="olivia")
-        admin.set_password("correct horse battery")
-        admin.save()
-        today = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-        plan = [("kb-reset-password", "kb-article", [1, 2, 2, 3, 1, 6, 7, 2, 1, 5, 2, 1]),
-                ("kb-shipping", "kb-article", [7, 6, 7, 5, 6, 7, 7, 6, 2, 7, 6, 7]),
-                ("/orders/track", "self-service", [6, 5, 4, 7, 3, 6, 5, 7, 6, 7, 2, 6])]
-        number = 0
-        for ref, touchpoint, scores in plan:
-            for day, score in enumerate(scores):
-                number += 1
-                store(site, {
-                    "key": f"admin-browser-{number:06d}", "touchpoint": touchpoint, "scale": "agreement7",
-                    "score": score, "ref": ref, "created_at": today - datetime.timedelta(days=day),
-                    "reasons": ["not-found", "unclear"] if score <= 3 else [],
-                    "comment": f"Step {number} did not match the screen" if score <= 2 else ""})
-        return site.key
-    return live_server.in_app(work)
-
-
-def log_in(page, live_server):
-    page.goto(f"{live_server.url}/admin/login")
-    page.get_by_label("Username").fill("olivia")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
-
-
-def admin_at(visit, live_server, path, width=1280):
-    """A new browser window of `width`, logged in, on the admin page at `path`."""
-    page = visit(viewport={"width": width, "height": 800}).page
-    log_in(page, live_server)
-    page.goto(live_server.url + path)
-    return page
 
 
 def test_product_owner_finds_the_hardest_article_and_why(visit, live_server, seeded_site):

@@ -4,8 +4,8 @@ described, and what was typed still there."""
 import pytest
 from playwright.sync_api import expect
 
+from .admin_pages import admin_at
 from .conftest import ARTIFACTS
-from .test_admin_browser import admin_at, seeded_site  # noqa: F401 (a fixture)
 
 WIDTHS = [1280, 360]
 

@@ -2,8 +2,8 @@
 wide tables scroll inside their own box."""
 import pytest
 
+from .admin_pages import admin_at, log_in
 from .conftest import ARTIFACTS
-from .test_admin_browser import admin_at, log_in, seeded_site  # noqa: F401 (a fixture)
 
 PAGES = ["/", "/admin/login", "/admin/", "/admin/?touchpoint=kb-article", "/admin/answers",
          "/admin/answers?class=difficult&with=comment", "/admin/hot-spot?site={key}&place=kb-reset-password",
