@@ -74,7 +74,9 @@ PROBE = """
   })).observe({type: "layout-shift", buffered: true});
   const check = () => {
     if (probe.shownAt !== null) return;
-    const host = document.querySelector("ces-prompt");
+    // A floating prompt's host is in the page, an inline one's in its container's shadow root.
+    const host = document.querySelector("ces-prompt") || [...document.querySelectorAll("[data-ces-touchpoint]")]
+      .map((container) => container.shadowRoot?.querySelector("ces-prompt")).find(Boolean);
     // A floating card stays hidden until it is placed: watch inside it for that too.
     if (host && !host.watched) {
       host.watched = true;
@@ -94,6 +96,14 @@ PROBE = """
     });
   };
   new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true});
+  // What goes into shadow roots (an inline prompt's, in its container's) is not seen from
+  // the document: each new shadow root is watched too.
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    new MutationObserver(check).observe(root, {childList: true, subtree: true});
+    return root;
+  };
 </script>
 """.replace("__CARD__", served_selector(".card"))
 # Styled as help centres are, with the system's sans-serif font: an unstyled page would

@@ -22,8 +22,11 @@ sheet.replaceSync(CSS);
 
 const MARGIN = 8;
 
-// Whether one of the page's inline prompts is on screen now.
-const inlineOnScreen = () => [...document.querySelectorAll('ces-prompt')].some((prompt) => {
+// Whether one of the page's inline prompts is on screen now: each is in its container's
+// shadow root, or its child where the container allows no shadow root of its own.
+const inlineOnScreen = () => [...document.querySelectorAll('[data-ces-touchpoint]')].some((container) => {
+  const prompt = container.shadowRoot?.querySelector('ces-prompt') || container.querySelector('ces-prompt');
+  if (!prompt) return false;
   const box = prompt.getBoundingClientRect();
   return box.height && box.bottom > 0 && box.top < innerHeight;
 });

@@ -24,7 +24,11 @@
  * Inline: the prompt renders inside every element with data-ces-touchpoint="NAME"
  * (self-service, kb-article, chatbot-exit or a-z0-9- up to 40), also ones added later;
  * optional data-ces-ref, data-ces-customer, data-ces-agent, data-ces-conversation;
- * any other data-ces-* travels as metadata.
+ * any other data-ces-* travels as metadata. The prompt is drawn in the element's own shadow
+ * root, after a slot that shows the element's children: the children stay exactly what the
+ * page rendered, so a framework hydrating server-rendered HTML finds them unchanged. An
+ * element that allows no shadow root (a list item, say) or has one already gets the prompt
+ * as its last child instead.
  *
  * From code (chatbot exits), a dismissible overlay:
  *   CES.ask({touchpoint: "chatbot-exit", ref: "conversation-id", agent: "bot", ...meta})
@@ -179,6 +183,18 @@ button:hover{border-color:var(--a)}
   // One prompt at a time: an inline prompt coming on screen takes over from the corner prompt.
   const inlineInView = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && leaveCorner?.());
 
+  // An inline prompt goes into its container's own shadow root, after a slot that shows
+  // what the page put there: the container's children stay as the page, or a framework
+  // hydrating what its server rendered, made them, however early the prompt comes. An
+  // element that allows no shadow root, or has one already, gets it as its last child.
+  const placeInline = (container, host) => {
+    try {
+      container.attachShadow({ mode: 'open' }).append(h('slot'), host);
+    } catch (e) {
+      container.append(host);
+    }
+  };
+
   // Shows one prompt; resolves with the outcome once the visitor closes it, or skipped once
   // it gives way. A prompt is this closure: its parts, then what the visitor does with it,
   // then how it is built and put on the page.
@@ -197,7 +213,7 @@ button:hover{border-color:var(--a)}
     const setup = cfg.touchpoints[touchpoint] || cfg.touchpoints['self-service'];
     const scale = cfg.scales[setup.scale];
     const memory = memoryOf(options);
-    const host = h('ces-prompt', {});
+    const host = h('ces-prompt');
     const root = host.attachShadow({ mode: 'open' });
     const body = h('div', { class: 'body' });
     const status = h('p', { class: 'visually-hidden', role: 'status' });
@@ -318,7 +334,7 @@ button:hover{border-color:var(--a)}
       // The dialog takes focus once placed, so focus lands on a button the visitor can see.
       unplace = placement.default({ h, card, body, root, close, focus: place == 'ask' && buttons.firstChild });
     } else {
-      container.append(host);
+      placeInline(container, host);
       inlineInView.observe(card);
     }
     watchImpression(card);

@@ -93,6 +93,17 @@ def host_origin():
     server.shutdown()
 
 
+# Every prompt's host element in page order, as JavaScript: a floating prompt's is in the
+# page, an inline prompt's in its container's shadow root (or, where the container allows
+# none, its child).
+PROMPT_HOSTS = """[...document.querySelectorAll('ces-prompt, [data-ces-touchpoint]')].flatMap((el) =>
+  el.localName == 'ces-prompt' ? [el] : [...(el.shadowRoot?.querySelectorAll('ces-prompt') ?? [])])"""
+# The element that has focus, inside however many shadow roots, as JavaScript.
+FOCUSED = """(() => { let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el; })()"""
+
+
 # The page's fetch calls as "METHOD URL", recorded in the page as each call is made: a
 # request that must not be sent is ruled out as soon as what would send it has run (the
 # browser reports requests to Playwright on a schedule of its own).
@@ -135,6 +146,9 @@ class Visit:
         return self.page
 
     def prompt(self, nth=0):
+        """The nth prompt as Playwright finds them (its selectors reach into shadow roots):
+        inline and floating prompts may not come in page order, so tests with both on a page
+        find the floating one by its role."""
         return self.page.locator("ces-prompt").nth(nth)
 
     def scale(self, nth=0):

@@ -1,6 +1,6 @@
 """Where the widget's parts are on screen, read in one go from the page: the checks that
 the card stays in the viewport, keeps its scale on one row and lets nothing overlap."""
-from .conftest import served
+from .conftest import PROMPT_HOSTS, served
 
 # The widget's parts, as the served widget's class names select them (the build shortens
 # the sources' names).
@@ -12,7 +12,7 @@ PARTS = {name: served(selector) for name, selector in {
 # scale's buttons and its end labels, the focused element, and for each part whether a hit test at its centre
 # reaches it (false when something covers it or it is scrolled out of the card).
 READ = """({nth, css}) => {
-  const host = document.querySelectorAll('ces-prompt')[nth];
+  const host = (__PROMPT_HOSTS__)[nth];
   const root = host.shadowRoot;
   const box = (el) => {
     if (!el) return null;
@@ -33,7 +33,7 @@ READ = """({nth, css}) => {
     focused: box(root.activeElement),
     focusedTag: root.activeElement && root.activeElement.localName,
   };
-}"""
+}""".replace("__PROMPT_HOSTS__", PROMPT_HOSTS)
 
 
 def read(page, nth=0):

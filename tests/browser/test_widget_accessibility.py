@@ -10,7 +10,9 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 
 def violations(page):
     """Return axe's WCAG AA violations inside the widget, one line per rule, or ""."""
-    results = Axe().run(page, context="ces-prompt", options=WCAG_AA)
+    # The inline prompts are inside their containers (in a shadow root of theirs), a floating
+    # prompt in the page.
+    results = Axe().run(page, context="[data-ces-touchpoint], body > ces-prompt", options=WCAG_AA)
     # Targets inside a shadow root are nested lists, which the library's own report cannot print.
     return "\n".join(
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "

@@ -3,6 +3,7 @@ called before the widget loaded; and containers that a single-page app adds late
 import json
 
 from playwright.sync_api import expect
+from .conftest import FOCUSED
 
 
 def open_chat(visit, site_key):
@@ -26,7 +27,7 @@ def test_ask_after_load_shows_a_dialog_and_resolves_with_the_score(visit, live_s
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("This chat made it easy for me to handle my issue.")
     # Keyboard users land on the scale.
-    assert page.evaluate("document.activeElement.shadowRoot.activeElement.textContent").startswith("1")
+    assert page.evaluate(f"{FOCUSED}.textContent").startswith("1")
     dialog.get_by_role("button", name="6", exact=True).click()
     dialog.get_by_role("button", name="Close").click()
 

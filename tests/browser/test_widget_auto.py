@@ -3,7 +3,7 @@ covering the page's own controls on a 360 px wide phone, and never stealing focu
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import served
+from .conftest import PROMPT_HOSTS, served
 from .geometry import after_frames
 
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
@@ -18,7 +18,7 @@ def overlap(a, b):
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
-CARD = f"document.querySelector('ces-prompt').shadowRoot.querySelector('{served('.card')}')"
+CARD = f"({PROMPT_HOSTS})[0].shadowRoot.querySelector('{served('.card')}')"
 
 
 def test_phone_prompt_after_the_delay_covers_no_control(visit, live_server, host_origin):

@@ -68,7 +68,7 @@ def test_destroy_takes_away_every_prompt_and_all_the_widget_runs(visit, live_ser
     # The corner prompt waits for the visitor to scroll (or for its hour).
     page.wait_for_function("running.listeners.some((each) => each.type == 'scroll')")
     page.click("#end")
-    dialog = guest.prompt(1).get_by_role("dialog")
+    dialog = guest.page.get_by_role("dialog")
     expect(dialog.get_by_role("button", name="1 Strongly disagree")).to_be_focused()
 
     before, after = page.evaluate("""async () => {

@@ -4,6 +4,7 @@ browser's text size."""
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import PROMPT_HOSTS
 from .geometry import PARTS, check_fits, read, rect_of
 
 CONTAINERS = {"280 px": 0, "320 px": 1, "340 px chat window": 2, "1200 px": 3}
@@ -41,10 +42,10 @@ def set_default_font_size(guest, pixels):
 
 
 def font_sizes(page):
-    return page.evaluate("""(css) => { const root = document.querySelector('ces-prompt').shadowRoot;
+    return page.evaluate("""(css) => { const root = (__PROMPT_HOSTS__)[0].shadowRoot;
         const size = (el) => parseFloat(getComputedStyle(el).fontSize);
         return {question: size(root.querySelector(css.question)), button: size(root.querySelector(css.scale)),
-                end: size(root.querySelector(css.ends))}; }""", PARTS)
+                end: size(root.querySelector(css.ends))}; }""".replace("__PROMPT_HOSTS__", PROMPT_HOSTS), PARTS)
 
 
 def test_text_grows_with_the_browsers_text_size(visit, site_key):

@@ -3,7 +3,7 @@ cooldown and language, checked in the page and in the server's database."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import served
+from .conftest import FOCUSED, served
 
 
 def scale_buttons(prompt):
@@ -67,10 +67,10 @@ def test_keyboard_only_answering_with_follow_up(visit, live_server, site_key):
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.shadowRoot.activeElement.textContent")
+    focused = page.evaluate(f"{FOCUSED}.textContent")
     assert focused.startswith("3")
     focus_ring = page.evaluate(
-        "getComputedStyle(document.activeElement.shadowRoot.activeElement).outlineStyle")
+        f"getComputedStyle({FOCUSED}).outlineStyle")
     assert focus_ring == "solid"
     page.keyboard.press("Enter")
 
@@ -261,7 +261,7 @@ def test_follow_up_focuses_its_heading_never_the_text_field(visit, site_key, sco
     prompt.get_by_role("button", name=str(score), exact=False).first.tap()
 
     expect(prompt.get_by_role("heading", name=heading)).to_be_focused()
-    assert page.evaluate("document.activeElement.shadowRoot.activeElement.localName") == "h2"
+    assert page.evaluate(f"{FOCUSED}.localName") == "h2"
     # After an easy or neutral answer the heading also names the comment field.
     if score != 1:
         expect(prompt.get_by_role("textbox", name=heading)).to_be_visible()

@@ -2,9 +2,9 @@
 Content-Security-Policy that only allows the widget's origin."""
 from playwright.sync_api import expect
 
-from .conftest import served
+from .conftest import PROMPT_HOSTS, served
 
-SHADOW_ROOT = "document.querySelector('ces-prompt').shadowRoot"
+SHADOW_ROOT = f"({PROMPT_HOSTS})[0].shadowRoot"
 SHADOW_BUTTON = f"{SHADOW_ROOT}.querySelector('{served('.scale button')}')"
 
 
@@ -63,7 +63,7 @@ def test_strict_csp_page_shows_a_styled_prompt_and_stores_the_answer(visit, live
     # stylesheet is constructed too, so no style-src exception is needed.
     note = guest.prompt(0).get_by_label("What worked well? (optional)")
     expect(note).to_be_visible()
-    textarea = "document.querySelector('ces-prompt').shadowRoot.querySelector('textarea')"
+    textarea = f"({PROMPT_HOSTS})[0].shadowRoot.querySelector('textarea')"
     assert page.evaluate(f"getComputedStyle({textarea}).display") == "block"  # a textarea is inline-block unstyled
     violations = [line for line in guest.console if "Content Security Policy" in line]
     assert violations == []

@@ -5,6 +5,7 @@ the scale, the question and the × always in view, placed again when the screen 
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import PROMPT_HOSTS
 from .geometry import PARTS, after_frames, inside, overlap, read, rect_of
 
 # Browser zoom as Chromium applies it: the CSS viewport shrinks by the zoom factor and each
@@ -141,7 +142,7 @@ def test_a_bar_the_page_adds_later_is_cleared(visit, corner_site):
 # Each focusable part with a focus ring's room around it (3 px outline, 1 px offset), and
 # the box that would cut it off: the scrolling body for the scale, the card for the ×.
 RINGS = """(css) => {
-  const root = document.querySelector('ces-prompt').shadowRoot;
+  const root = (__PROMPT_HOSTS__)[0].shadowRoot;
   const box = (el, grow = 0) => { const r = el.getBoundingClientRect();
     return {left: r.left - grow, top: r.top - grow, right: r.right + grow, bottom: r.bottom + grow}; };
   const card = root.querySelector(css.card), body = root.querySelector(css.body);
@@ -149,7 +150,7 @@ RINGS = """(css) => {
     right: r.left + el.clientLeft + el.clientWidth, bottom: r.top + el.clientTop + el.clientHeight}; };
   return {scale: [...root.querySelectorAll(css.scale)].map((b) => box(b, 4)), body: inner(body),
           close: box(root.querySelector(css.close), 4), card: inner(card)};
-}"""
+}""".replace("__PROMPT_HOSTS__", PROMPT_HOSTS)
 
 
 def test_focus_rings_in_a_floating_card_are_not_cut_off(visit, chat_site):
