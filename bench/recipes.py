@@ -3,7 +3,8 @@
     python bench/recipes.py [--only docusaurus,nextjs,mkdocs] [--work DIR] [--write]
 
 Reads the recipes from docs/embedding.md ("Recipes"), so a changed page is what is tried.
-For each of Docusaurus, Next.js (App Router) and MkDocs Material it makes a site with its
+For each of Docusaurus (JavaScript and TypeScript), Next.js (App Router) and MkDocs Material
+it makes a site with its
 own tools (npm, pip), applies the recipe as written (the server's URL and a new site key
 in place of the examples'), builds it for production, serves the build on its own origin
 and, in Debian's Chromium, checks that:
@@ -17,7 +18,8 @@ and, in Debian's Chromium, checks that:
 - where the site has a colour toggle, the prompt follows it.
 
 Sites and their packages are kept in --work (default ~/.cache/ces-recipes) between runs,
-so only the first run downloads them. It needs the npm registry and PyPI. --write keeps the
+so only the first run downloads them; a screenshot of each site with its prompt is left
+there too (NAME.png, and NAME-dark.png after the colour toggle). It needs the npm registry and PyPI. --write keeps the
 result in docs/recipes.md. It takes minutes, so it runs for each release, not in CI.
 """
 import argparse
@@ -126,6 +128,7 @@ class Site:
 
 class Docusaurus(Site):
     name = "docusaurus"
+    language, code_block = "--javascript", 2
     first, toggle = "/docs/intro", "button[class*=toggleButton]"
     # The toggle goes from the system's scheme to light, then dark.
     dark = "document.documentElement.dataset.theme == 'dark'"
@@ -134,20 +137,26 @@ class Docusaurus(Site):
     next_link = "article a[href='/docs/tutorial-basics/create-a-page']"
 
     def make(self):
+        config_file = self.folder / ("docusaurus.config.ts" if self.language == "--typescript" else "docusaurus.config.js")
+        pristine = config_file.with_name(config_file.name + ".orig")
         if not (self.folder / "node_modules").exists():
             shutil.rmtree(self.folder, ignore_errors=True)
-            run(["npx", "--yes", "create-docusaurus@3", self.name, "classic", "--javascript"], self.folder.parent, self.log)
-            shutil.copy(self.folder / "docusaurus.config.js", self.folder / "docusaurus.config.js.orig")
+            run(["npx", "--yes", "create-docusaurus@3", self.name, "classic", self.language], self.folder.parent, self.log)
+            shutil.copy(config_file, pristine)
             intro = self.folder / "docs" / "intro.mdx"
             intro.write_text(intro.read_text() + "\n[Create a page](./tutorial-basics/create-a-page.mdx)\n")
-        config = (self.folder / "docusaurus.config.js.orig").read_text()
         # The recipe's first block goes inside the config object.
-        config = config.replace("const config = {\n", "const config = {\n  " + self.code(0).strip() + "\n", 1)
-        (self.folder / "docusaurus.config.js").write_text(config)
+        config = re.sub(r"^(const config\b[^\n]*= \{\n)", lambda found: found[1] + "  " + self.code(0).strip() + "\n",
+                        pristine.read_text(), count=1, flags=re.M)
+        config_file.write_text(config)
         shutil.rmtree(self.folder / "src" / "theme", ignore_errors=True)
-        run(self.code(1).strip(), self.folder, self.log)
-        (self.folder / first_path(self.blocks[2][0])).write_text(self.code(2))
-        return run(["npm", "run", "build"], self.folder, self.log)
+        # The recipe's swizzle command is written for JavaScript; it says what TypeScript takes.
+        run(self.code(1).strip().replace("--javascript", self.language), self.folder, self.log)
+        (self.folder / first_path(self.blocks[self.code_block][0])).write_text(self.code(self.code_block))
+        seconds = run(["npm", "run", "build"], self.folder, self.log)
+        if self.language == "--typescript":
+            run(["npm", "run", "typecheck"], self.folder, self.log)
+        return seconds
 
     def start(self):
         self.serve(["npx", "docusaurus", "serve", "--port", str(self.port), "--host", "127.0.0.1", "--no-open"],
@@ -155,6 +164,11 @@ class Docusaurus(Site):
 
     def versions(self):
         return {"@docusaurus/core": npm_version(self.folder, "@docusaurus/core"), "react": npm_version(self.folder, "react")}
+
+
+class DocusaurusTypeScript(Docusaurus):
+    name = "docusaurus-ts"
+    language, code_block = "--typescript", 3
 
 
 class NextJs(Site):
@@ -312,10 +326,14 @@ def check(browser, site, server, site_key):
         except PlaywrightTimeout:
             pass  # reported below: the card kept its colours
         after = card_background(page)
+        prompt.scroll_into_view_if_needed()
+        page.screenshot(path=str(site.folder.parent / f"{site.name}-dark.png"))
         results.append(("the prompt follows the site's colour toggle", before != after and luminance(after) < 0.2,
                         f"{before} → {after}"))
         page.locator(site.toggle).first.click()
     if shown:
+        prompt.scroll_into_view_if_needed()
+        page.screenshot(path=str(site.folder.parent / f"{site.name}.png"))
         prompt.click()
         stored = server.answers(site_key)
         ref = stored[0]["ref"] if stored else None
@@ -344,10 +362,12 @@ def check(browser, site, server, site_key):
     return results
 
 
-# The background of the first inline prompt's card, wherever the widget drew it.
+# The background of the first inline prompt's card: its host is in the container's shadow
+# root, or the container's child.
 CARD_BACKGROUND = """() => {
   const card = [...document.querySelectorAll('[data-ces-touchpoint]')].map(
-    (el) => (el.shadowRoot || el.querySelector('ces-prompt')?.shadowRoot)?.querySelector('[role=group]')).find(Boolean);
+    (el) => (el.shadowRoot?.querySelector('ces-prompt') || el.querySelector('ces-prompt'))?.shadowRoot
+      ?.querySelector('[role=group]')).find(Boolean);
   return card ? getComputedStyle(card).backgroundColor : null;
 }"""
 
@@ -361,7 +381,9 @@ def luminance(colour):
     return sum(weight * value / 255 for weight, value in zip((0.2126, 0.7152, 0.0722), numbers))
 
 
-SITES = {"docusaurus": (Docusaurus, "Docusaurus"), "nextjs": (NextJs, "Next.js (App Router)"),
+SITES = {"docusaurus": (Docusaurus, "Docusaurus"),
+         "docusaurus-ts": (DocusaurusTypeScript, "Docusaurus, TypeScript (its build and `npm run typecheck`)"),
+         "nextjs": (NextJs, "Next.js (App Router)"),
          "mkdocs": (MkDocs, "MkDocs (Material)")}
 
 
@@ -387,7 +409,8 @@ def main():
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     sections = recipe_sections()
-    blocks = {"docusaurus": sections["Docusaurus"], "nextjs": sections["Next.js (App Router)"],
+    blocks = {"docusaurus": sections["Docusaurus"], "docusaurus-ts": sections["Docusaurus"],
+              "nextjs": sections["Next.js (App Router)"],
               "mkdocs": sections["MkDocs (Material)"]}
     chosen = [name for name in args.only.split(",") if name]
     with tempfile.TemporaryDirectory() as folder:
