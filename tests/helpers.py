@@ -2,6 +2,7 @@
 does (ingest.py), without a request; log in to the admin and read the CSRF token of its
 forms (AuthActions is the `auth` fixture); compare the count tables; make an app as the
 `app` fixture does, with other settings."""
+import json
 import re
 
 from widget_server import create_app, ingest, rollups
@@ -86,3 +87,29 @@ def make_test_app(tmp_path, database_url, **settings):
             **settings,
         }
     )
+
+
+# An answer as the widget sends it, and how it sends it.
+ANSWER_ID = "k" * 20
+SECRET = "answer-secret-" + "q" * 20
+
+
+def answer_body(a_site, **changes):
+    body = {
+        "site": a_site.key,
+        "id": ANSWER_ID,
+        "secret": SECRET,
+        "touchpoint": "kb-article",
+        "scale": "agreement7",
+        "score": 2,
+        "ref": "kb-42",
+        "page": "https://help.example.com/articles/42",
+    }
+    body.update(changes)
+    return {key: value for key, value in body.items() if value is not ...}
+
+
+def post(client, path, body, origin=ORIGIN, content_type="text/plain"):
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    headers = {"Origin": origin} if origin else {}
+    return client.post(path, data=data, content_type=content_type, headers=headers)

@@ -5,32 +5,7 @@ import pytest
 
 from widget_server.models import Answer, Impression
 
-from .helpers import ORIGIN
-
-ANSWER_ID = "k" * 20
-SECRET = "answer-secret-" + "q" * 20
-
-
-def answer_body(a_site, **changes):
-    body = {
-        "site": a_site.key,
-        "id": ANSWER_ID,
-        "secret": SECRET,
-        "touchpoint": "kb-article",
-        "scale": "agreement7",
-        "score": 2,
-        "ref": "kb-42",
-        "page": "https://help.example.com/articles/42",
-    }
-    body.update(changes)
-    return {key: value for key, value in body.items() if value is not ...}
-
-
-def post(client, path, body, origin=ORIGIN, content_type="text/plain"):
-    data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-    headers = {"Origin": origin} if origin else {}
-    return client.post(path, data=data, content_type=content_type, headers=headers)
-
+from .helpers import ANSWER_ID, ORIGIN, SECRET, answer_body, post
 
 def test_answer_is_stored_with_its_class_and_ease(client, site):
     response = post(client, "/api/v1/answers", answer_body(site, customer="c-17", agent="nora-bot"))
