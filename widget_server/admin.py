@@ -100,6 +100,7 @@ def hot_spot():
         selection=selection,
         place=name,
         figures=figures,
+        versions=reports.versions_at(filters, name),
         trend=charts.trend_chart(points, weekly, filters.start, filters.end),
         distributions=charts.distribution_charts(figures),
         reasons=sorted(chosen.items(), key=lambda item: -item[1]),

@@ -22,7 +22,7 @@ from . import rollups
 from .db import flask_db
 from .scales import SCALES
 
-VERSION = 2
+VERSION = 3
 # An advisory lock's number, the same for every server of this product on one database.
 ADVISORY_LOCK = zlib.crc32(b"widget-server schema upgrade")
 
@@ -148,4 +148,9 @@ def sessions_end_and_webhooks_are_standard(database):
 
 
 # The steps after version 1: each brings a database of the version before up to its own.
-STEPS = {2: sessions_end_and_webhooks_are_standard}
+def answers_name_their_version(database):
+    """Version 3: an answer's revision label (none for answers given before)."""
+    add_missing_columns(database, all_models())
+
+
+STEPS = {2: sessions_end_and_webhooks_are_standard, 3: answers_name_their_version}

@@ -113,6 +113,8 @@ class Answer(flask_db.Model):
     agent = peewee.CharField(max_length=200, default="")
     conversation = peewee.CharField(max_length=200, default="")
     meta = JSONField(default=dict)
+    # The label of the content's revision the answer is about ("" when the page gave none).
+    version = peewee.CharField(max_length=40, default="")
     # The SHA-256 of the secret only the answering browser holds (empty for answers given
     # before secrets, whose browsers hold a token instead; see token_matches).
     secret_hash = peewee.CharField(max_length=64, default="")
@@ -147,7 +149,7 @@ class Answer(flask_db.Model):
             "touchpoint": self.touchpoint, "ref": self.ref, "page_url": self.page_url, "scale": self.scale,
             "score": self.score, "class": self.effort_class, "ease": round(self.ease, 2), "reasons": self.reasons,
             "comment": self.comment, "locale": self.locale, "customer": self.customer, "agent": self.agent,
-            "conversation": self.conversation, "meta": self.meta,
+            "conversation": self.conversation, "meta": self.meta, "version": self.version,
         }
 
     def is_retry_of(self, other):

@@ -103,7 +103,7 @@ ANSWER_FIELDS = {
     "ref": string(), "page_url": string(), "scale": {"type": "string", "enum": list(SCALES)}, "score": {"type": "integer"},
     "class": {"type": "string", "enum": list(EFFORT_CLASSES)}, "ease": {"type": "number", "minimum": 0, "maximum": 100},
     "reasons": {"type": "array", "items": string()}, "comment": string(), "locale": string(), "customer": string(),
-    "agent": string(), "conversation": string(), "meta": {"type": "object"},
+    "agent": string(), "conversation": string(), "meta": {"type": "object"}, "version": string(),
 }
 
 

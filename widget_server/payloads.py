@@ -246,6 +246,10 @@ touchpoint_name = text(
     hint="must be 1-40 of a-z, 0-9 and -, such as self-service, kb-article or chatbot-exit",
 )
 ref = text(200)
+# A label of the content's revision: a date, a revision number, a commit id.
+VERSION_LABEL = re.compile(r"^[A-Za-z0-9._:-]{1,40}$")
+version = text(40, pattern=VERSION_LABEL,
+               hint="must be 1-40 of A-Z, a-z, 0-9 and . _ : - (a revision label such as 2026-11-30 or r42)")
 
 # Made by the answering browser and sent with the answer; opens its follow-up.
 follow_up_secret = text(128, pattern=re.compile(r"^[A-Za-z0-9_-]{32,128}$"), hint="must be 32-128 of A-Z, a-z, 0-9, _ and -")
@@ -258,6 +262,7 @@ ANSWER_CHECKS = {
     "scale": scale_name,
     "score": whole_number,
     "ref": ref,
+    "version": version,
     "page": page_url,
     "locale": text(35, pattern=locales.LANGUAGE_TAG, hint="must be a language tag such as en or nl-BE"),
     "customer": text(200),

@@ -296,3 +296,42 @@ def place_figures(filters, name):
     for scale_name, score, count in histogram:
         figures.add(scale_name, score, count)
     return figures
+
+
+@dataclass
+class VersionFigures:
+    """One revision of a place: the figures of its answers, and how its share of difficult
+    answers compares with the version before it."""
+
+    version: str
+    first_answer: datetime.datetime
+    figures: Figures
+    # "better", "worse" or "within noise"; None for the first version.
+    change: str | None = None
+
+
+def versions_at(filters, name):
+    """A place's versions in the period, newest first (by their first answer), each against
+    the one before it by the summary's test of a change in % difficult. Answers without a
+    version are left out; none at all when fewer than two versions were answered."""
+    query = (at_place(answers_in(filters), name)
+             .select(Answer.version, peewee.fn.MIN(Answer.created_at), Answer.scale, Answer.score,
+                     peewee.fn.COUNT(Answer.id))
+             .where(Answer.version != "")
+             .group_by(Answer.version, Answer.scale, Answer.score).tuples())
+    found = {}
+    for version, first, scale_name, score, count in query:
+        first = first if isinstance(first, datetime.datetime) else datetime.datetime.fromisoformat(str(first))
+        each = found.setdefault(version, VersionFigures(version, first, Figures()))
+        each.first_answer = min(each.first_answer, first)
+        each.figures.add(scale_name, score, int(count))
+    if len(found) < 2:
+        return []
+    versions = sorted(found.values(), key=lambda each: (each.first_answer, each.version))
+    for before, now in zip(versions, versions[1:]):
+        old, new = before.figures, now.figures
+        if stats.proportion_change_is_noise(old.difficult, old.answers, new.difficult, new.answers):
+            now.change = "within noise"
+        else:
+            now.change = "better" if new.difficult_percent < old.difficult_percent else "worse"
+    return versions[::-1]

@@ -1,0 +1,87 @@
+"""Revisions: the label of a content's revision travels with each answer (the widget's
+`version`), into the export, the read API and alerts, and a place's drill-down compares
+its versions, each against the one before it."""
+import csv
+import datetime
+import io
+import json
+
+import pytest
+
+from widget_server import webhooks
+from widget_server.alert_models import Delivery, Webhook
+from widget_server.models import Answer, ApiToken
+
+from .helpers import answer_body, post, store
+
+NOW = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def give(site, key, score, version, ref="kb-42", days_ago=0):
+    store(site, {"key": f"{key:0>20}", "touchpoint": "kb-article", "scale": "agreement7", "score": score,
+                 "ref": ref, "version": version, "created_at": NOW - datetime.timedelta(days=days_ago)})
+
+
+def test_an_answer_keeps_its_version_everywhere_it_is_given_out(client, site, auth):
+    # A target made as a row: creating one through webhooks would resolve its name.
+    Webhook.create(site=site, url="https://hooks.example.com/ces", secret=webhooks.new_secret(), rule="any")
+    assert post(client, "/api/v1/answers", answer_body(site, version="2026-11-30.r7")).status_code == 201
+
+    assert Answer.get().version == "2026-11-30.r7"
+    auth.login()
+    exported = list(csv.DictReader(io.StringIO(client.get(f"/admin/export/answers.csv?site={site.key}").text)))
+    assert list(exported[0])[-1] == "version" and exported[0]["version"] == "2026-11-30.r7"
+    token = ApiToken.issue(site, "sync")[1]
+    read = client.get(f"/api/v1/sites/{site.key}/answers", headers={"Authorization": f"Bearer {token}"}).json
+    assert read["answers"][0]["version"] == "2026-11-30.r7"
+    delivery = Delivery.get()
+    assert webhooks.payload(delivery, Answer.get(), site, "https://ces.example.com")["answer"]["version"] == "2026-11-30.r7"
+
+
+@pytest.mark.parametrize("version", ["has space", "x" * 41, "", "naïve", 20261130, ["r1"], "r1\n"])
+def test_a_version_that_is_not_a_short_label_is_refused_by_name(client, site, version):
+    response = post(client, "/api/v1/answers", answer_body(site, version=version))
+
+    assert response.status_code == 400
+    assert response.json["field"] == "version" and "unknown field" not in response.json["error"]
+    assert Answer.select().count() == 0
+
+
+def test_an_answer_without_a_version_has_none(client, site):
+    assert post(client, "/api/v1/answers", answer_body(site)).status_code == 201
+    assert Answer.get().version == ""
+
+
+def test_the_drill_down_shows_each_version_newest_first_against_the_one_before(client, site, auth):
+    # r1: 12 of 20 difficult; r2: 2 of 20, clearly better; r3: 3 of 20, within noise of r2.
+    for number in range(20):
+        give(site, f"a{number}", 1 if number < 12 else 7, "r1", days_ago=20)
+        give(site, f"b{number}", 1 if number < 2 else 7, "r2", days_ago=10)
+        give(site, f"c{number}", 1 if number < 3 else 7, "r3", days_ago=1)
+    give(site, "elsewhere", 1, "r9", ref="kb-other")
+    auth.login()
+
+    page = client.get(f"/admin/hot-spot?site={site.key}&place=kb-42").text
+
+    table = page[page.index('<table class="versions'):page.index("</table>", page.index('<table class="versions'))]
+    rows = [row for row in table.split("<tr")[2:]]
+    assert [row.split("<th", 1)[1].split(">", 1)[1].split("<", 1)[0] for row in rows] == ["r3", "r2", "r1"]
+    assert "within noise" in rows[0] and "better" in rows[1] and "r9" not in table
+    assert ">20<" in rows[2] and "60%" in rows[2]
+
+
+def test_a_place_with_one_version_or_none_shows_no_comparison(client, site, auth):
+    for number in range(5):
+        give(site, f"a{number}", 2, "")
+    auth.login()
+
+    page = client.get(f"/admin/hot-spot?site={site.key}&place=kb-42").text
+
+    assert 'class="versions' not in page
+
+
+def test_the_widgets_version_is_stored_from_the_answer_body_only(client, site):
+    body = answer_body(site, version="v2", meta={"version": "not this one"})
+    assert post(client, "/api/v1/answers", body).status_code == 201
+    answer = Answer.get()
+    assert (answer.version, json.loads(json.dumps(answer.meta))) == ("v2", {"version": "not this one"})
