@@ -60,13 +60,14 @@ def test_an_answers_place_is_the_same_in_python_in_sql_and_as_a_filter(app, site
     answer(site, "b", "chatbot-exit", "effort5", ref="conv-1", agent="nora-bot")
     answer(site, "c", "chatbot-exit", "effort5", ref="conv-2")  # no bot named: the conversation
     answer(site, "d", "self-service", "ease5", ref="/orders", agent="nora-bot")  # an agent, not a bot's exit
+    answer(site, "e", "self-service", "ease5", ref="")  # the place "(no ref)"
 
     in_sql = dict(Answer.select(Answer.key, rollups.place_column().alias("place")).tuples())
     in_python = {row.key: rollups.place_of(row.touchpoint, row.ref, row.agent) for row in Answer.select()}
     narrowed = {place: {row.key for row in reports.at_place(Answer.select(), place)} for place in in_python.values()}
 
     assert in_sql == in_python
-    assert sorted(in_python.values()) == ["/orders", "conv-2", "kb-1", "nora-bot"]
+    assert sorted(in_python.values()) == ["", "/orders", "conv-2", "kb-1", "nora-bot"]
     assert narrowed == {place: {key for key, other in in_python.items() if other == place} for place in narrowed}
 
 

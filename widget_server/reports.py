@@ -277,7 +277,7 @@ def answers_in(filters):
 
 def at_place(query, name):
     """Narrow an answer query to one place: a bot's chatbot exits, or a page or article."""
-    return query.where(rollups.place_column() == name)
+    return query.where(rollups.at_place_condition(name))
 
 
 def comments(query, difficult_only=False, limit=20):
