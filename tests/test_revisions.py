@@ -85,3 +85,22 @@ def test_the_widgets_version_is_stored_from_the_answer_body_only(client, site):
     assert post(client, "/api/v1/answers", body).status_code == 201
     answer = Answer.get()
     assert (answer.version, json.loads(json.dumps(answer.meta))) == ("v2", {"version": "not this one"})
+
+
+def test_a_versions_answers_are_a_link_away_and_the_read_api_narrows_to_one(client, site, auth):
+    give(site, "old", 1, "r1", days_ago=3)
+    give(site, "new", 7, "r2")
+    auth.login()
+    drill_down = client.get(f"/admin/hot-spot?site={site.key}&place=kb-42").text
+    link = drill_down.split('<table class="versions', 1)[1].split('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+
+    page = client.get(link).text
+
+    assert "version=r2" in link and "Answers on version r2" in page and "version r2" in page
+    assert 'class="class-easy"' in page and 'class="class-difficult"' not in page  # r2's answer only
+    token = ApiToken.issue(site, "sync")[1]
+    read = client.get(f"/api/v1/sites/{site.key}/answers?version=r1", headers={"Authorization": f"Bearer {token}"})
+    assert [answer["id"] for answer in read.json["answers"]] == ["old".rjust(20, "0")]
+    refused = client.get(f"/api/v1/sites/{site.key}/answers?version=no%20spaces",
+                         headers={"Authorization": f"Bearer {token}"})
+    assert (refused.status_code, refused.json["field"]) == (400, "version")

@@ -124,7 +124,7 @@ def answers():
     older = page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None
     narrowed = {"place": place, "class": effort_class if effort_class in EFFORT_CLASSES else "",
                 "with": request.args.get("with", "") if request.args.get("with") == "comment" else "",
-                "id": answer_key}
+                "version": request.args.get("version", ""), "id": answer_key}
     narrowed = {name: value for name, value in narrowed.items() if value}
     return render_template(
         "admin/answers.html",
@@ -146,6 +146,8 @@ def answers_title(narrowed):
     title = f"{narrowed['class'].capitalize()} answers" if narrowed.get("class") else "Answers"
     if narrowed.get("with"):
         title += " with a comment"
+    if narrowed.get("version"):
+        title += f" on version {narrowed['version']}"
     return title, narrowed.get("place")
 
 
@@ -155,7 +157,8 @@ def active_filters(selection, narrowed):
             **narrowed}
     words = {"site": lambda key: f"site {selection.site.name}", "touchpoint": lambda name: f"touchpoint {name}",
              "place": lambda name: f"at {name}", "class": lambda name: f"{name} answers",
-             "with": lambda _: "with a comment", "id": lambda key: f"answer {key}"}
+             "with": lambda _: "with a comment", "version": lambda label: f"version {label}",
+             "id": lambda key: f"answer {key}"}
     shown = []
     for name, value in kept.items():
         if value:

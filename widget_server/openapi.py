@@ -201,6 +201,8 @@ def document():
                 "summary": "A site's answers, oldest first, a page at a time",
                 "security": [{"token": []}],
                 "parameters": [SITE_KEY, *READ_FILTERS,
+                               {"name": "version", "in": "query", "schema": or_empty(payloads.version.schema),
+                                "description": "Only answers about this revision of the content"},
                                {"name": "limit", "in": "query",
                                 "schema": {"type": "integer", "minimum": 1, "maximum": read_api.MAX_LIMIT},
                                 "description": f"Answers per page (default {read_api.DEFAULT_LIMIT})"},

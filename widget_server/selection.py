@@ -8,6 +8,7 @@ import re
 from . import locales, reports
 from .models import Answer, Site
 from .payloads import KEY, PayloadError, text
+from .payloads import version as VERSION
 from .rollups import ScoreCount
 
 DEFAULT_DAYS = 30
@@ -53,7 +54,7 @@ def filters_for(site, args):
         raise PayloadError("class", f"must be one of {', '.join(EFFORT_CLASSES)}")
     if args.get("with") and args["with"] not in WITH:
         raise PayloadError("with", f"must be {' or '.join(WITH)}")
-    for name, check in (("place", PLACE), ("id", ANSWER_ID)):
+    for name, check in (("place", PLACE), ("id", ANSWER_ID), ("version", VERSION)):
         if args.get(name):
             check(name, args[name])
     return reports.Filters(start, end, site.id, touchpoint or None)
@@ -120,4 +121,6 @@ def narrowed_answers(filters, args):
         query = query.where(Answer.effort_class == args["class"])
     if args.get("with") == "comment":
         query = query.where(Answer.comment != "")
+    if args.get("version"):
+        query = query.where(Answer.version == args["version"])
     return query
