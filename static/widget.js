@@ -12,8 +12,6 @@
  *                      its depth, unless an inline prompt is on screen or was answered or
  *                      closed in this page view
  *   data-ces-ref       the floating prompt's ref (default: the page path)
- *   data-ces-version   the floating prompt's revision label: the page's revision (a date,
- *                      a revision number, a commit id; 1-40 of A-Z a-z 0-9 . _ : -)
  *   data-ces-customer  customer id sent with every answer from this page
  *   data-ces-lang      force a language (default: <html lang>, then the browser's)
  *   data-ces-api       where the API is (default: where this script came from)
@@ -25,8 +23,7 @@
  *
  * Inline: the prompt renders inside every element with data-ces-touchpoint="NAME"
  * (self-service, kb-article, chatbot-exit or a-z0-9- up to 40), also ones added later;
- * optional data-ces-ref, data-ces-version (the content's revision label, as above),
- * data-ces-customer, data-ces-agent, data-ces-conversation;
+ * optional data-ces-ref, data-ces-customer, data-ces-agent, data-ces-conversation;
  * any other data-ces-* travels as metadata. The prompt is drawn in the element's own shadow
  * root, after a slot that shows the element's children: the children stay exactly what the
  * page rendered, so a framework hydrating server-rendered HTML finds them unchanged. An
@@ -34,7 +31,7 @@
  * as its last child instead.
  *
  * From code (chatbot exits), a dismissible overlay:
- *   CES.ask({touchpoint: "chatbot-exit", ref: "conversation-id", agent: "bot", version, ...meta})
+ *   CES.ask({touchpoint: "chatbot-exit", ref: "conversation-id", agent: "bot", ...meta})
  *   resolves {status: "answered", score, class} or {status: "dismissed" | "skipped" |
  *   "unavailable"} when the prompt closes (skipped: asked recently, sampled out, invalid,
  *   or replaced by a later CES.ask before it was answered).
@@ -210,9 +207,9 @@ button:hover{border-color:var(--a)}
       // the one before it.
       opener = leaveFloating();
     }
-    const { touchpoint, ref = '', version, customer = data.cesCustomer, agent, conversation, ...extra } = options;
+    const { touchpoint, ref = '', customer = data.cesCustomer, agent, conversation, ...extra } = options;
     // Any other data-ces-* is metadata (an empty one is stored as none).
-    const details = { ref, version, customer, agent, conversation, meta: extra };
+    const details = { ref, customer, agent, conversation, meta: extra };
     const setup = cfg.touchpoints[touchpoint] || cfg.touchpoints['self-service'];
     const scale = cfg.scales[setup.scale];
     const memory = memoryOf(options);
@@ -394,7 +391,7 @@ button:hover{border-color:var(--a)}
     stopCorner?.();
   };
   const startCorner = () => Promise.all([loadConfig(), overlay()]).then(([cfg, placement]) => {
-    if (!cornerRetired) stopCorner = placement.corner({ cfg, open: () => ask({ touchpoint: data.cesAuto, ref: data.cesRef, version: data.cesVersion }, 'corner') });
+    if (!cornerRetired) stopCorner = placement.corner({ cfg, open: () => ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner') });
   }, () => {});
 
   const destroy = () => {
