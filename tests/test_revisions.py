@@ -68,6 +68,9 @@ def test_the_drill_down_shows_each_version_newest_first_against_the_one_before(c
     assert [row.split("<th", 1)[1].split(">", 1)[1].split("<", 1)[0] for row in rows] == ["r3", "r2", "r1"]
     assert "within noise" in rows[0] and "better" in rows[1] and "r9" not in table
     assert ">20<" in rows[2] and "60%" in rows[2]
+    give(site, "unlabelled", 2, "")
+    assert "1 answer without a version is not in this table" in client.get(
+        f"/admin/hot-spot?site={site.key}&place=kb-42").text
 
 
 def test_a_place_with_one_version_or_none_shows_no_comparison(client, site, auth):
@@ -104,3 +107,21 @@ def test_a_versions_answers_are_a_link_away_and_the_read_api_narrows_to_one(clie
     refused = client.get(f"/api/v1/sites/{site.key}/answers?version=no%20spaces",
                          headers={"Authorization": f"Bearer {token}"})
     assert (refused.status_code, refused.json["field"]) == (400, "version")
+
+
+def test_a_version_in_the_admins_url_that_is_no_label_is_reported_not_used(client, site, auth):
+    give(site, "old", 1, "r1")
+    auth.login()
+
+    page = client.get(f"/admin/answers?site={site.key}&version=" + "x" * 300).text
+
+    assert "version: not a revision label" in page and "x" * 300 not in page
+    assert 'class="class-difficult"' in page  # every version shown
+
+
+def test_the_read_apis_summary_refuses_a_version_it_cannot_apply(client, site):
+    token = ApiToken.issue(site, "sync")[1]
+
+    response = client.get(f"/api/v1/sites/{site.key}/summary?version=r1", headers={"Authorization": f"Bearer {token}"})
+
+    assert (response.status_code, response.json["field"]) == (400, "version")

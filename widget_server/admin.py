@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from . import charts, locales, ranking, reports
 from .auth import admin_pages, login_required
 from .models import Answer
-from .payloads import whole_number_argument
+from .payloads import VERSION_LABEL, whole_number_argument
 from .rollups import PLACE
 from .scales import DIFFICULT, SCALES
 from .selection import EFFORT_CLASSES, Selection, narrowed_answers
@@ -114,7 +114,12 @@ def hot_spot():
 def answers():
     """List answers newest first, narrowed like the summary, fifty to a page."""
     selection = Selection(request.args)
-    query = narrowed_answers(selection.filters, request.args)
+    args = request.args.to_dict()
+    if args.get("version") and not VERSION_LABEL.fullmatch(args["version"]):
+        selection.problems.append("version: not a revision label (1-40 of A-Z, a-z, 0-9 and . _ : -); "
+                                  "showing every version")
+        args["version"] = ""
+    query = narrowed_answers(selection.filters, args)
     place, answer_key = request.args.get("place", ""), request.args.get("id", "")
     effort_class = request.args.get("class", "")
     before = whole_number_argument(request.args, "before", None)
@@ -124,7 +129,7 @@ def answers():
     older = page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None
     narrowed = {"place": place, "class": effort_class if effort_class in EFFORT_CLASSES else "",
                 "with": request.args.get("with", "") if request.args.get("with") == "comment" else "",
-                "version": request.args.get("version", ""), "id": answer_key}
+                "version": args.get("version", ""), "id": answer_key}
     narrowed = {name: value for name, value in narrowed.items() if value}
     return render_template(
         "admin/answers.html",

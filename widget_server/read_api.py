@@ -75,6 +75,9 @@ def summary(key):
     """Return the summary page's figures for the filters."""
     site = authorised_site(key)
     filters = filters_for(site, request.args)
+    if request.args.get("version"):
+        raise PayloadError("version", "the summary is not given per version yet; "
+                                      "/answers?version=… gives that version's answers")
     figures, metrics = reports.headline(filters)
     hot_spots, _, unranked = ranking.hot_spots(filters, minimum_answers=whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000))
     weekly, points = reports.trend(filters)
