@@ -29,6 +29,9 @@ def test_ask_after_load_shows_a_dialog_and_resolves_with_the_score(visit, live_s
     # Keyboard users land on the scale.
     assert page.evaluate(f"{FOCUSED}.textContent").startswith("1")
     dialog.get_by_role("button", name="6", exact=True).click()
+    # Closed once the follow-up is there, as a person sees it: while it arrives the card is
+    # placed again, and a click aimed before that can miss the ×.
+    expect(dialog.get_by_role("heading", name="What worked well? (optional)")).to_be_visible()
     dialog.get_by_role("button", name="Close").click()
 
     assert outcome_of(page) == {"status": "answered", "score": 6, "class": "easy"}
