@@ -26,9 +26,9 @@
  * optional data-ces-ref, data-ces-customer, data-ces-agent, data-ces-conversation;
  * any other data-ces-* travels as metadata. The prompt is drawn in the element's own shadow
  * root, after a slot that shows the element's children: the children stay exactly what the
- * page rendered, so a framework hydrating server-rendered HTML finds them unchanged. An
- * element that allows no shadow root (a list item, say) or has one already gets the prompt
- * as its last child instead.
+ * page rendered, so a framework hydrating server-rendered HTML finds them unchanged. A
+ * custom element (it may attach its own shadow root once defined), an element that allows
+ * none (a list item, say) or one that has one already gets the prompt as its last child.
  *
  * From code (chatbot exits), a dismissible overlay:
  *   CES.ask({touchpoint: "chatbot-exit", ref: "conversation-id", agent: "bot", ...meta})
@@ -131,7 +131,7 @@ button:hover{border-color:var(--a)}
   let config;
   const loadConfig = () => config || (config = fetch(
     `${api}sites/${encodeURIComponent(site)}/config?lang=${encodeURIComponent(
-      [data.cesLang, d.documentElement.lang, ...(navigator.languages || [])].filter(Boolean).join(','))}`,
+      [data.cesLang, d.documentElement.lang, ...navigator.languages].filter(Boolean).join(','))}`,
   ).then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(body.error)))));
 
   // text/plain JSON keeps each write a CORS simple request: one round trip, no preflight.
@@ -185,10 +185,13 @@ button:hover{border-color:var(--a)}
 
   // An inline prompt goes into its container's own shadow root, after a slot that shows
   // what the page put there: the container's children stay as the page, or a framework
-  // hydrating what its server rendered, made them, however early the prompt comes. An
-  // element that allows no shadow root, or has one already, gets it as its last child.
+  // hydrating what its server rendered, made them, however early the prompt comes. A custom
+  // element, an element that allows no shadow root, or one that has one already, gets it
+  // as its last child.
   const placeInline = (container, host) => {
     try {
+      // Never a custom element's: it may attach its own once it is defined.
+      if (/-/.test(container.localName)) throw 0;
       container.attachShadow({ mode: 'open' }).append(h('slot'), host);
     } catch (e) {
       container.append(host);

@@ -38,6 +38,13 @@ def test_a_container_that_cannot_hold_the_prompt_in_a_shadow_root_gets_it_as_a_c
     guest = visit()
     page = guest.open("rendered.html", site_key)
 
-    # A list item allows no shadow root; a container with one already keeps it to itself.
-    for container in ("#item", "#taken"):
+    # A list item allows no shadow root; a container with one already keeps it to itself;
+    # a custom element may attach its own once it is defined.
+    for container in ("#item", "#taken", "#late"):
         expect(page.locator(f"{container} > ces-prompt").locator(served(".scale button")).first).to_be_visible()
+    page.evaluate("""customElements.define("late-el", class extends HTMLElement {
+      constructor() { super(); this.attachShadow({mode: "open"}).append(document.createElement("slot")); }
+    })""")
+    # It upgraded (no error in the page, which the fixture checks), and its slot shows the prompt.
+    assert page.evaluate("document.getElementById('late').shadowRoot !== null")
+    expect(page.locator("#late > ces-prompt").locator(served(".scale button")).first).to_be_visible()
