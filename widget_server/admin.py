@@ -87,7 +87,7 @@ def hot_spot():
     selection = Selection(request.args)
     name = request.args.get("place", "")
     filters = selection.filters
-    figures = reports.place_figures(filters, name)
+    figures, versions = reports.place_figures_and_versions(filters, name)
     weekly, points = reports.place_trend(filters, name)
     answers = reports.at_place(reports.answers_in(filters), name)
     reasons = ranking.reason_counts(filters, PLACE, names=[name])
@@ -100,7 +100,7 @@ def hot_spot():
         selection=selection,
         place=name,
         figures=figures,
-        versions=reports.versions_at(filters, name),
+        versions=versions,
         trend=charts.trend_chart(points, weekly, filters.start, filters.end),
         distributions=charts.distribution_charts(figures),
         reasons=sorted(chosen.items(), key=lambda item: -item[1]),

@@ -287,17 +287,6 @@ def comments(query, difficult_only=False, limit=20):
     return query.order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit)
 
 
-def place_figures(filters, name):
-    """Return the Figures of one place, from its raw answers (one place has few)."""
-    figures = Figures()
-    query = at_place(answers_in(filters), name)
-    histogram = (query.select(Answer.scale, Answer.score, peewee.fn.COUNT(Answer.id))
-                 .group_by(Answer.scale, Answer.score).tuples())
-    for scale_name, score, count in histogram:
-        figures.add(scale_name, score, count)
-    return figures
-
-
 @dataclass
 class VersionFigures:
     """One revision of a place: the figures of its answers, and how its share of difficult
@@ -310,23 +299,33 @@ class VersionFigures:
     change: str | None = None
 
 
-def versions_at(filters, name):
-    """A place's versions in the period, newest first (by their first answer), each against
-    the one before it by the summary's test of a change in % difficult. Answers without a
-    version are left out; none at all when fewer than two versions were answered."""
-    query = (at_place(answers_in(filters), name)
-             .select(Answer.version, peewee.fn.MIN(Answer.created_at), Answer.scale, Answer.score,
-                     peewee.fn.COUNT(Answer.id))
-             .where(Answer.version != "")
-             .group_by(Answer.version, Answer.scale, Answer.score).tuples())
-    found = {}
-    for version, first, scale_name, score, count in query:
+def place_figures(filters, name):
+    """Return the Figures of one place, from its raw answers (one place has few)."""
+    return place_figures_and_versions(filters, name)[0]
+
+
+def place_figures_and_versions(filters, name):
+    """Return (the Figures of one place, its versions), from one read of its raw answers.
+
+    The versions come newest first (by their first answer in the period), each against the
+    one before it by the summary's test of a change in % difficult. Answers without a
+    version count in the figures only; there are no versions unless two were answered.
+    """
+    histogram = (at_place(answers_in(filters), name)
+                 .select(Answer.version, peewee.fn.MIN(Answer.created_at), Answer.scale, Answer.score,
+                         peewee.fn.COUNT(Answer.id))
+                 .group_by(Answer.version, Answer.scale, Answer.score).tuples())
+    figures, found = Figures(), {}
+    for version, first, scale_name, score, count in histogram:
+        figures.add(scale_name, score, int(count))
+        if not version:
+            continue
         first = first if isinstance(first, datetime.datetime) else datetime.datetime.fromisoformat(str(first))
         each = found.setdefault(version, VersionFigures(version, first, Figures()))
         each.first_answer = min(each.first_answer, first)
         each.figures.add(scale_name, score, int(count))
     if len(found) < 2:
-        return []
+        return figures, []
     versions = sorted(found.values(), key=lambda each: (each.first_answer, each.version))
     for before, now in zip(versions, versions[1:]):
         old, new = before.figures, now.figures
@@ -334,4 +333,4 @@ def versions_at(filters, name):
             now.change = "within noise"
         else:
             now.change = "better" if new.difficult_percent < old.difficult_percent else "worse"
-    return versions[::-1]
+    return figures, versions[::-1]
