@@ -205,3 +205,33 @@ def test_a_version_1_database_gets_session_versions_and_keeps_its_targets_old_si
         assert webhook.legacy_signature and webhook.grace_seconds == 60 and webhook.paused_reason == ""
         assert AdminUser.get().session_version > 0 and AdminUser.get().check_password("correct horse battery")
     flask_db.database.close()
+
+
+def test_a_version_3_database_keeps_every_row_that_refers_to_a_table_given_a_column(tmp_path):
+    # SQLite cannot add NOT NULL to a column afterwards; rebuilding a table for it instead
+    # deletes (ON DELETE CASCADE) every row that refers to it: a site's answers, an
+    # answer's pending alerts.
+    database_url = databases.fresh_url(tmp_path)
+    app = make_test_app(tmp_path, database_url)
+    with app.app_context():
+        site = Site.create_with_key("Version three", ["https://help.example.com"])
+        Webhook.create(site=site, url="https://hooks.example.com/ces", secret="whsec_secret")
+        store(site, {"key": "a" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1})
+        before = {model.__name__: model.select().count() for model in migrations.all_models()}
+        database = flask_db.database
+        database.execute_sql('ALTER TABLE "site" DROP COLUMN "collect_time_on_page"')
+        database.execute_sql('ALTER TABLE "site" DROP COLUMN "search_parameters"')
+        database.execute_sql('ALTER TABLE "answer" DROP COLUMN "seconds_on_page"')
+        database.execute_sql('ALTER TABLE "answer" DROP COLUMN "search"')
+        migrations.SchemaVersion.update(version=3).execute()
+    flask_db.database.close()
+
+    app = make_test_app(tmp_path, database_url)
+    with app.app_context():
+        assert app.extensions["schema_upgrade"] == (3, migrations.VERSION)
+        assert {model.__name__: model.select().count() for model in migrations.all_models()} == before
+        assert before["Answer"] == 1 and before["Delivery"] == 1
+        assert Site.get().collect_time_on_page is True
+        assert Site.get().search_parameters == ["q", "query", "search"]
+        assert Answer.get().seconds_on_page is None and Answer.get().search == ""
+    flask_db.database.close()

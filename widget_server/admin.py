@@ -89,6 +89,7 @@ def hot_spot():
     filters = selection.filters
     figures, versions = reports.place_figures_and_versions(filters, name)
     weekly, points = reports.place_trend(filters, name)
+    journey = reports.place_journey(filters, name)
     answers = reports.at_place(reports.answers_in(filters), name)
     reasons = ranking.reason_counts(filters, PLACE, names=[name])
     chosen = {}
@@ -101,6 +102,7 @@ def hot_spot():
         place=name,
         figures=figures,
         versions=versions,
+        journey=journey,
         trend=charts.trend_chart(points, weekly, filters.start, filters.end),
         distributions=charts.distribution_charts(figures),
         reasons=sorted(chosen.items(), key=lambda item: -item[1]),
@@ -182,6 +184,19 @@ def figure(value, digits=0):
     if value is None:
         return "–"
     return f"{value:,.{digits}f}"
+
+
+@bp.app_template_filter("duration")
+def duration(seconds):
+    """Seconds as people say them: 45 s, 3 min 20 s, 2 h 5 min; an en dash for none."""
+    if seconds is None:
+        return "–"
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s" if seconds % 60 else f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 @bp.app_context_processor

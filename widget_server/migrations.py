@@ -22,7 +22,7 @@ from . import rollups
 from .db import flask_db
 from .scales import SCALES
 
-VERSION = 3
+VERSION = 4
 # An advisory lock's number, the same for every server of this product on one database.
 ADVISORY_LOCK = zlib.crc32(b"widget-server schema upgrade")
 
@@ -114,7 +114,29 @@ def add_missing_columns(database, models):
         present = {column.name for column in database.get_columns(model._meta.table_name)}
         missing = [field for field in model._meta.sorted_fields if field.column_name not in present]
         if missing:
-            migrate(*(migrator.add_column(model._meta.table_name, field.column_name, field) for field in missing))
+            migrate(*(column_added(migrator, database, model._meta.table_name, field) for field in missing))
+
+
+def column_added(migrator, database, table, field):
+    """The operation that adds `field`'s column. One that may not be null comes with its
+    default in the same ALTER TABLE: SQLite cannot make a column NOT NULL afterwards, and
+    peewee would rebuild the table for it, which deletes (ON DELETE CASCADE) every row
+    that refers to the table, a site's answers or an answer's pending alerts."""
+    if field.null:
+        return migrator.add_column(table, field.column_name, field)
+    default = field.default() if callable(field.default) else field.default
+    with_default = field.clone()
+    with_default.constraints = [*(field.constraints or ()), peewee.SQL(f"DEFAULT {sql_literal(database, field.db_value(default))}")]
+    return migrator.add_column(table, field.column_name, with_default, allow_not_null=True)
+
+
+def sql_literal(database, value):
+    """A constant for a column's DEFAULT, which takes no parameters."""
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE") if isinstance(database.obj, peewee.PostgresqlDatabase) else str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def count_answers_of_release_0_1():
@@ -153,4 +175,10 @@ def answers_name_their_version(database):
     add_missing_columns(database, all_models())
 
 
-STEPS = {2: sessions_end_and_webhooks_are_standard, 3: answers_name_their_version}
+def answers_keep_their_journey(database):
+    """Version 4: an answer's time on the page and the search before it; sites' settings
+    of what the widget collects (both collected, as on new sites)."""
+    add_missing_columns(database, all_models())
+
+
+STEPS = {2: sessions_end_and_webhooks_are_standard, 3: answers_name_their_version, 4: answers_keep_their_journey}

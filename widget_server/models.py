@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import FixedSelect, JSONField, flask_db
 from .scales import DEFAULT_SCALE, SCALES
-from .site_settings import SITE_SETTING_CHECKS, SiteSettingError, normalise_origin
+from .site_settings import DEFAULT_SEARCH_PARAMETERS, SITE_SETTING_CHECKS, SiteSettingError, normalise_origin
 
 
 def utcnow():
@@ -35,6 +35,11 @@ class Site(flask_db.Model):
     auto_scroll_percent = peewee.IntegerField(default=50)
     # {language or "*": {string key: text}}, see locales.strings_for.
     texts = JSONField(default=dict)
+    # What the widget sends with each answer (Answer.seconds_on_page, Answer.search): the
+    # time on the page, and the search that led to it from these query parameters of a
+    # same-origin referrer (none: no search is collected).
+    collect_time_on_page = peewee.BooleanField(default=True)
+    search_parameters = JSONField(default=lambda: list(DEFAULT_SEARCH_PARAMETERS))
     # Answers older than this many days are purged; none: kept until deleted.
     retention_days = peewee.IntegerField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
@@ -84,6 +89,20 @@ class Site(flask_db.Model):
                      if key.startswith("question.") and key.count(".") == 1}
         return set(self.touchpoint_scales) | questions
 
+    def kept_journey(self, fields):
+        """The answer's fields without the parts of its journey this site does not collect:
+        a widget with an older configuration, or anyone else, may still send them."""
+        fields = dict(fields)
+        if not self.collect_time_on_page:
+            fields.pop("seconds_on_page", None)
+        if not self.search_parameters:
+            fields.pop("search", None)
+        return fields
+
+    def journey_config(self):
+        """What the widget collects with each answer (see kept_journey)."""
+        return {"seconds": self.collect_time_on_page, "search": self.search_parameters}
+
     def allows_origin(self, origin):
         return origin is not None and origin.lower() in self.origins
 
@@ -115,6 +134,10 @@ class Answer(flask_db.Model):
     meta = JSONField(default=dict)
     # The label of the content's revision the answer is about ("" when the page gave none).
     version = peewee.CharField(max_length=40, default="")
+    # What led to the answer, where the site collects it: seconds from the navigation's start
+    # to the answer, and the help-centre search (a same-origin referrer's query) before it.
+    seconds_on_page = peewee.IntegerField(null=True)
+    search = peewee.CharField(max_length=200, default="")
     # The SHA-256 of the secret only the answering browser holds (empty for answers given
     # before secrets, whose browsers hold a token instead; see token_matches).
     secret_hash = peewee.CharField(max_length=64, default="")
@@ -135,7 +158,7 @@ class Answer(flask_db.Model):
     def from_fields(cls, site, fields):
         """The row for an answer's checked fields (payloads.answer_fields), its class and
         ease worked out, its secret kept only as a hash."""
-        fields = dict(fields)
+        fields = site.kept_journey(fields)
         secret = fields.pop("secret", None)
         scale = SCALES[fields["scale"]]
         return cls(**fields, site=site, effort_class=scale.effort_class(fields["score"]),
@@ -150,6 +173,7 @@ class Answer(flask_db.Model):
             "score": self.score, "class": self.effort_class, "ease": round(self.ease, 2), "reasons": self.reasons,
             "comment": self.comment, "locale": self.locale, "customer": self.customer, "agent": self.agent,
             "conversation": self.conversation, "meta": self.meta, "version": self.version,
+            "seconds_on_page": self.seconds_on_page, "search": self.search,
         }
 
     def is_retry_of(self, other):

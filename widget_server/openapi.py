@@ -104,6 +104,7 @@ ANSWER_FIELDS = {
     "class": {"type": "string", "enum": list(EFFORT_CLASSES)}, "ease": {"type": "number", "minimum": 0, "maximum": 100},
     "reasons": {"type": "array", "items": string()}, "comment": string(), "locale": string(), "customer": string(),
     "agent": string(), "conversation": string(), "meta": {"type": "object"}, "version": string(),
+    "seconds_on_page": {"type": ["integer", "null"], "minimum": 0}, "search": string(),
 }
 
 

@@ -251,6 +251,17 @@ VERSION_LABEL = re.compile(r"^[A-Za-z0-9._:-]{1,40}$")
 version = text(40, pattern=VERSION_LABEL,
                hint="must be 1-40 of A-Z, a-z, 0-9 and . _ : - (a revision label such as 2026-11-30 or r42)")
 
+
+
+@described({"type": "integer", "minimum": 0, "maximum": 2**31 - 1})
+def seconds(field, value):
+    """Seconds as a whole number, up to what a 32-bit integer column holds (68 years)."""
+    value = whole_number(field, value)
+    if not 0 <= value <= 2**31 - 1:
+        raise PayloadError(field, "must be a whole number of seconds from 0")
+    return value
+
+
 # Made by the answering browser and sent with the answer; opens its follow-up.
 follow_up_secret = text(128, pattern=re.compile(r"^[A-Za-z0-9_-]{32,128}$"), hint="must be 32-128 of A-Z, a-z, 0-9, _ and -")
 
@@ -263,6 +274,9 @@ ANSWER_CHECKS = {
     "score": whole_number,
     "ref": ref,
     "version": version,
+    # What led to the answer, where the site collects it (Site.kept_journey).
+    "seconds_on_page": seconds,
+    "search": text(200),
     "page": page_url,
     "locale": text(35, pattern=locales.LANGUAGE_TAG, hint="must be a language tag such as en or nl-BE"),
     "customer": text(200),

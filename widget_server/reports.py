@@ -5,6 +5,7 @@ Every figure compares answers given on different scales only through the normali
 """
 import datetime
 import functools
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -334,3 +335,31 @@ def place_figures_and_versions(filters, name):
         else:
             now.change = "better" if new.difficult_percent < old.difficult_percent else "worse"
     return figures, versions[::-1]
+
+
+@dataclass
+class Journey:
+    """What led to one place's answers: the help-centre searches before a difficult one,
+    counted, and the median seconds on the page before a difficult and an easy answer."""
+
+    searches: list
+    seconds: dict
+    timed: dict
+
+
+def place_journey(filters, name, searches=10):
+    """Return the Journey of one place's answers in the filters' period (one place has few:
+    their seconds are read, not counted in SQL, which has no portable median)."""
+    at = at_place(answers_in(filters), name)
+    lowered = peewee.fn.LOWER(Answer.search)
+    searched = (at.where(Answer.effort_class == DIFFICULT, Answer.search != "")
+                .select(lowered, peewee.fn.COUNT(Answer.id)).group_by(lowered)
+                .order_by(peewee.fn.COUNT(Answer.id).desc(), lowered).limit(searches).tuples())
+    timed = {DIFFICULT: [], EASY: []}
+    for effort, seconds in (at.where(Answer.seconds_on_page.is_null(False), Answer.effort_class.in_(list(timed)))
+                            .select(Answer.effort_class, Answer.seconds_on_page).tuples()):
+        timed[effort].append(seconds)
+    return Journey(searches=[(query, int(count)) for query, count in searched],
+                   seconds={effort: statistics.median(values) if values else None for effort, values in timed.items()},
+                   timed={effort: len(values) for effort, values in timed.items()})
+

@@ -1,6 +1,7 @@
 """The rules a site's settings must meet, each check naming the setting it refuses, so the
 admin form, the CLI and Site.change give the same message; and the LANG:KEY=TEXT lines
 both write string overrides in."""
+import re
 from urllib.parse import urlsplit
 
 from . import locales
@@ -91,6 +92,39 @@ def _short_text(name):
     return check
 
 
+# The query parameters a help centre's search puts the query in, most often.
+DEFAULT_SEARCH_PARAMETERS = ("q", "query", "search")
+PARAMETER_NAME = re.compile(r"[A-Za-z0-9_.\[\]-]{1,40}")
+
+
+def _search_parameters(value):
+    """A list of query parameter names, or text with them separated by commas or spaces;
+    none (an empty list or text) turns the search off."""
+    names = re.split(r"[\s,]+", value.strip()) if isinstance(value, str) else list(value)
+    names = [name for name in names if name]
+    for name in names:
+        if not isinstance(name, str) or not PARAMETER_NAME.fullmatch(name):
+            raise SiteSettingError(f"search_parameters: {str(name)[:40]!r} is not a query parameter name "
+                                   "(1-40 of A-Z, a-z, 0-9 and _ . - [ ])")
+    if len(names) > 10:
+        raise SiteSettingError("search_parameters: at most 10 names")
+    return list(dict.fromkeys(names))
+
+
+def _yes_or_no(name):
+    def check(value):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("on", "yes", "true", "1"):
+            return True
+        if text in ("off", "no", "false", "0", ""):
+            return False
+        raise SiteSettingError(f"{name}: {str(value)[:20]!r} is not on or off")
+
+    return check
+
+
 def _retention_days(value):
     if value in (None, ""):
         return None
@@ -108,6 +142,8 @@ SITE_SETTING_CHECKS = {
     "auto_delay_seconds": _whole_number("auto_delay_seconds", 0, 3600),
     "auto_scroll_percent": _whole_number("auto_scroll_percent", 0, 100),
     "texts": _texts,
+    "collect_time_on_page": _yes_or_no("collect_time_on_page"),
+    "search_parameters": _search_parameters,
 }
 
 

@@ -275,4 +275,8 @@ def settings_from(form):
         if question:
             texts.setdefault("*", {})[f"question.{touchpoint}"] = question
     settings["texts"] = texts
+    # A form without these fields (one made before them) leaves them as they are.
+    if "journey" in form:
+        settings["collect_time_on_page"] = "collect_time_on_page" in form
+        settings["search_parameters"] = form.get("search_parameters", "")
     return settings

@@ -33,6 +33,7 @@ def config_document(site, language):
         "dir": locales.direction(language),
         "cooldownDays": site.cooldown_days,
         "samplePercent": site.sample_percent,
+        "journey": site.journey_config(),
         "auto": {"delaySeconds": site.auto_delay_seconds, "scrollPercent": site.auto_scroll_percent},
         "touchpoints": touchpoints,
         # Only the scales this site asks on: every byte here is a byte each visitor loads.

@@ -84,6 +84,8 @@ def site_settings(found):
         "auto_delay_seconds": found.auto_delay_seconds,
         "auto_scroll_percent": found.auto_scroll_percent,
         "retention_days": found.retention_days,
+        "collect_time_on_page": found.collect_time_on_page,
+        "search_parameters": found.search_parameters,
         "texts": found.texts,
     }
 
@@ -114,6 +116,11 @@ def pairs(values, option):
               help="Seconds on a page before the floating self-service prompt appears.")
 @click.option("--auto-scroll", "auto_scroll_percent", type=int,
               help="Scroll depth (%) that shows the floating prompt sooner.")
+@click.option("--time-on-page/--no-time-on-page", "collect_time_on_page", default=None,
+              help="Whether the widget sends the seconds spent on the page before answering.")
+@click.option("--search-parameters", metavar="NAMES",
+              help="Query parameters of a same-origin referrer holding the search that led to the page, "
+                   "such as 'q query search'; '' sends no search.")
 @click.option("--text", "texts", multiple=True, metavar="LANG:KEY=TEXT",
               help="Override a widget string for a language (* for all); KEY= (empty) removes it.")
 @with_appcontext
