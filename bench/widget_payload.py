@@ -5,7 +5,7 @@
 Asks the real app (a new SQLite file, one site) for /widget.js and the modules it imports
 as browsers do: with `Accept-Encoding: gzip` (every browser) and with `gzip, deflate, br,
 zstd` (current browsers over HTTPS, which get Brotli). It prints the bytes on the wire
-against the budget (3,072 bytes Brotli, 3,400 gzip); the baseline, measured in the same
+against the budget (3,072 bytes Brotli, 3,460 gzip); the baseline, measured in the same
 run, is the readable source gzipped with zlib's best setting (what serving it unbuilt would
 cost). It also prints the largest configuration a visitor loads with it, over the built-in
 languages.
@@ -23,7 +23,7 @@ from widget_server.assets import MODULES  # noqa: E402
 from widget_server.db import flask_db  # noqa: E402
 from widget_server.models import Site  # noqa: E402
 
-BUDGET = {"br": 3072, "gzip": 3400}
+BUDGET = {"br": 3072, "gzip": 3460}
 ORIGIN = "https://help.example.com"
 ACCEPTED = {"gzip": "gzip", "br": "gzip, deflate, br, zstd"}
 

@@ -1,8 +1,9 @@
 /*
- * CES widget, part two: the one optional follow-up after an answer. widget.js imports this
- * module (from the same place as itself) once the pointer or keyboard focus reaches a prompt,
- * so visitors who only read never download it. The served copy is minified and versioned
- * with widget.js.
+ * CES widget, part two: what follows an answer. It completes the answer (its revision
+ * label, and what led to it as far as the site collects it), tells the page, then shows the
+ * one optional follow-up. widget.js imports this module (from the same place as itself)
+ * once the pointer or keyboard focus reaches a prompt, so visitors who only read never
+ * download it. The served copy is minified and versioned with widget.js.
  */
 const CSS = `h2{margin:0 0 .5em;font:inherit;font-weight:600}
 .reasons{display:flex;flex-wrap:wrap;gap:6px;margin-bottom:.5em}
@@ -17,10 +18,41 @@ textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:.
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
 
+const LABEL = /^[\w.:-]{1,40}$/;
+
+// The help-centre search that led here: only from a page of the same origin, only the
+// query parameters the site names, as one line the server takes (whole characters).
+const searched = (names) => {
+  try {
+    const from = new URL(document.referrer);
+    const query = from.origin == location.origin && names.map((name) => from.searchParams.get(name)).find(Boolean);
+    return query && [...query.replace(/[\0-\x1f\x7f]+/g, ' ').trim()].slice(0, 200).join('');
+  } catch (e) { /* no referrer */ }
+};
+
+// The answer as widget.js gave it (`given`, about to be sent) gets its revision label,
+// when it is one the server takes (any other is left out, never the answer with it), the
+// seconds since the navigation began and the search that led here; then a ces:answer
+// event tells the page, bubbling from the prompt's container (from the document for a
+// floating prompt), so a chatbot can hand a struggling customer to a person at once.
+const complete = ({ cfg, given, version, effort, container }) => {
+  if (LABEL.test(version ?? '')) given.version = `${version}`;
+  else if (version) console.warn('CES widget: data-ces-version is not 1-40 of A-Z a-z 0-9 . _ : -', version);
+  if (cfg.journey.seconds) given.seconds_on_page = Math.round(performance.now() / 1000);
+  const search = searched(cfg.journey.search);
+  if (search) given.search = search;
+  const { touchpoint, ref, score, id } = given;
+  (container || document).dispatchEvent(new CustomEvent('ces:answer', {
+    bubbles: true, detail: { touchpoint, ref, version: given.version || '', score, class: effort, id },
+  }));
+};
+
 // effort: the answer's class. The touchpoint's reasons (setup.reasons, labelled in
 // cfg.reasons) are offered after a difficult answer only. done(more) sends the chosen
 // reasons and the comment (when there are any) and thanks the customer.
-export default ({ h, cfg, setup, effort, body, root, done }) => {
+export default (parts) => {
+  const { h, cfg, setup, effort, body, root, done } = parts;
+  complete(parts);
   const text = cfg.text;
   const reasons = effort == 'difficult' ? setup.reasons : [];
   if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];

@@ -12,6 +12,7 @@
  *                      its depth, unless an inline prompt is on screen or was answered or
  *                      closed in this page view
  *   data-ces-ref       the floating prompt's ref (default: the page path)
+ *   data-ces-version   the floating prompt's revision label (as on a container, below)
  *   data-ces-customer  customer id sent with every answer from this page
  *   data-ces-lang      force a language (default: <html lang>, then the browser's)
  *   data-ces-api       where the API is (default: where this script came from)
@@ -23,20 +24,27 @@
  *
  * Inline: the prompt renders inside every element with data-ces-touchpoint="NAME"
  * (self-service, kb-article, chatbot-exit or a-z0-9- up to 40), also ones added later;
- * optional data-ces-ref, data-ces-customer, data-ces-agent, data-ces-conversation;
- * any other data-ces-* travels as metadata. The prompt is drawn in the element's own shadow
+ * optional data-ces-ref, data-ces-version (the content's revision: 1-40 of A-Z a-z 0-9
+ * . _ : -, else left out with a warning), data-ces-customer, data-ces-agent,
+ * data-ces-conversation; any other data-ces-* travels as metadata. The prompt is drawn in the element's own shadow
  * root, after a slot that shows the element's children: the children stay exactly what the
  * page rendered, so a framework hydrating server-rendered HTML finds them unchanged. A
  * custom element (it may attach its own shadow root once defined), an element that allows
  * none (a list item, say) or one that has one already gets the prompt as its last child.
  *
  * From code (chatbot exits), a dismissible overlay:
- *   CES.ask({touchpoint: "chatbot-exit", ref: "conversation-id", agent: "bot", ...meta})
+ *   CES.ask({touchpoint: "chatbot-exit", ref: "conversation-id", version: "flow-12", agent: "bot", ...meta})
  *   resolves {status: "answered", score, class} or {status: "dismissed" | "skipped" |
  *   "unavailable"} when the prompt closes (skipped: asked recently, sampled out, invalid,
  *   or replaced by a later CES.ask before it was answered).
  * Calls made before this script loads wait in this queue snippet:
  *   window.CES=window.CES||{q:[],ask:function(o){return new Promise(function(r){CES.q.push([o,r])})}};
+ *
+ * The moment a customer rates, a "ces:answer" CustomEvent bubbles from the prompt's
+ * container (from document for CES.ask and the floating prompt), its detail
+ * {touchpoint, ref, version, score, class, id}. With each answer go, unless the site turns
+ * them off, the seconds since the navigation began and the search that led here: one of
+ * the site's query parameters of a same-origin referrer, never another origin's.
  *
  * CES.destroy() takes the widget off the page for good, say when a single-page app leaves
  * the part of the site that had it: every prompt it added goes (focus goes back where it
@@ -150,8 +158,9 @@ button:hover{border-color:var(--a)}
   // it, so an outage, a closed tab or a reload loses none; the same id makes resending safe.
   const waiting = () => load('ces-q') || [];
   const unqueue = (body) => save('ces-q', waiting().filter((other) => other.id != body.id));
+  const queue = (body) => save('ces-q', [...waiting().filter((other) => other.id != body.id), body].slice(-20));
   const sendAnswer = (body) => {
-    save('ces-q', [...waiting().filter((other) => other.id != body.id), body].slice(-20));
+    queue(body);
     const sent = deliver('answers', body);
     sent.then(() => unqueue(body), () => {});
     return sent;
@@ -210,8 +219,9 @@ button:hover{border-color:var(--a)}
       // the one before it.
       opener = leaveFloating();
     }
-    const { touchpoint, ref = '', customer = data.cesCustomer, agent, conversation, ...extra } = options;
-    // Any other data-ces-* is metadata (an empty one is stored as none).
+    const { touchpoint, ref = '', version, customer = data.cesCustomer, agent, conversation, ...extra } = options;
+    // Any other data-ces-* is metadata (an empty one is stored as none). The revision label
+    // goes to the follow-up module, which checks it (see answer).
     const details = { ref, customer, agent, conversation, meta: extra };
     const setup = cfg.touchpoints[touchpoint] || cfg.touchpoints['self-service'];
     const scale = cfg.scales[setup.scale];
@@ -261,8 +271,9 @@ button:hover{border-color:var(--a)}
       thanks.focus();
       if (floating) setTimeout(close, 4000);
     };
-    const followUp = (effort) => followUpForm().then((form) => form.default({
-      h, cfg, setup, effort, body, root,
+    // The module first adds what led to the answer to it and tells the page (see answer).
+    const followUp = (effort, given) => followUpForm().then((form) => form.default({
+      h, cfg, setup, effort, body, root, given, version, container,
       done: (more) => {
         if (more) sent.then(() => deliver(`answers/${id}/follow-up`, { secret, ...more })).catch(warn);
         thank();
@@ -278,13 +289,17 @@ button:hover{border-color:var(--a)}
       const effort = { e: 'easy', n: 'neutral', d: 'difficult' }[scale.classes[score - 1]];
       outcome = { status: 'answered', score, class: effort };
       remember(memory, cfg.cooldownDays);
-      // Sent at once, so a customer who leaves before the follow-up still counts.
-      sent = sendAnswer({
+      const given = {
         site, id, secret, touchpoint, scale: setup.scale, score, page: location.origin + location.pathname,
         locale: cfg.lang, ...details,
-      });
+      };
+      // Queued at once, so a customer who leaves before it is sent still counts. The
+      // follow-up module adds the revision label and what led to the answer, and tells the
+      // page; it is usually here already, fetched when the visitor headed for the prompt.
+      // Without it the answer goes without them.
+      queue(given);
+      sent = followUp(effort, given).then(() => sendAnswer(given));
       sent.then(() => { status.textContent = cfg.text.saved; }, warn);
-      followUp(effort);
     };
 
     // The scale: a button per point, and the words at its ends below it, which screen
@@ -394,7 +409,7 @@ button:hover{border-color:var(--a)}
     stopCorner?.();
   };
   const startCorner = () => Promise.all([loadConfig(), overlay()]).then(([cfg, placement]) => {
-    if (!cornerRetired) stopCorner = placement.corner({ cfg, open: () => ask({ touchpoint: data.cesAuto, ref: data.cesRef }, 'corner') });
+    if (!cornerRetired) stopCorner = placement.corner({ cfg, open: () => ask({ touchpoint: data.cesAuto, ref: data.cesRef, version: data.cesVersion }, 'corner') });
   }, () => {});
 
   const destroy = () => {

@@ -11,12 +11,13 @@ from widget_server.models import Site
 from .helpers import ORIGIN
 
 SIZE_BUDGET_GZIPPED = 5120
-# The budget: 3 KB as current browsers receive it over HTTPS (Brotli), a little more in gzip
-# for the rest. bench/widget_payload.py reports the figures against it.
+# The budget: 3 KB as current browsers receive it over HTTPS (Brotli). The gzip ceiling,
+# for the rest, is a guard of our own that follows it: gzip costs about an eighth more
+# (docs/performance.md). bench/widget_payload.py reports the figures against both.
 WIDGET_CEILING_BROTLI = 3072
-WIDGET_CEILING_GZIPPED = 3400
+WIDGET_CEILING_GZIPPED = 3460
 # The modules load only when needed (a customer heads for a prompt; a floating prompt).
-MODULE_CEILINGS_GZIPPED = {"widget-followup": 1024, "widget-overlay": 1536}
+MODULE_CEILINGS_GZIPPED = {"widget-followup": 1536, "widget-overlay": 1536}
 
 
 def test_served_widget_fits_the_size_budget(client):

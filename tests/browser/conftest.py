@@ -52,7 +52,7 @@ def live_server(tmp_path_factory):
 
 
 class HostPages(BaseHTTPRequestHandler):
-    """Serves tests/browser/pages/NAME.html with __API__, __SCRIPT__, __SITE__ and __LANG__ filled in
+    """Serves tests/browser/pages/NAME.html with __API__, __SCRIPT__, __SITE__, __LANG__ and __TO__ filled in
     from the query string; with csp=strict, under a Content-Security-Policy that allows
     scripts and connections only from the page itself and the widget's origin."""
 
@@ -64,7 +64,7 @@ class HostPages(BaseHTTPRequestHandler):
             return
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}
         body = path.read_text(encoding="utf-8")
-        for name in ("API", "SCRIPT", "SITE", "LANG"):
+        for name in ("API", "SCRIPT", "SITE", "LANG", "TO"):
             body = body.replace(f"__{name}__", html.escape(query.get(name.lower(), "")))
         self.send_response(200)
         content_type = "text/html" if path.suffix == ".html" else "text/javascript"
