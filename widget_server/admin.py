@@ -1,7 +1,7 @@
 """The product owner's pages: the summary, a drill-down per hot spot, and the answers."""
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from . import charts, locales, ranking, reports
+from . import charts, locales, ranking, reports, themes
 from .auth import admin_pages, login_required
 from .models import Answer
 from .payloads import VERSION_LABEL, whole_number_argument
@@ -90,6 +90,7 @@ def hot_spot():
     figures, versions = reports.place_figures_and_versions(filters, name)
     weekly, points = reports.place_trend(filters, name)
     journey = reports.place_journey(filters, name)
+    found_themes = themes.themes_for(filters, name, minimum=current_app.config["THEME_MIN_COMMENTS"], limit=8)
     answers = reports.at_place(reports.answers_in(filters), name)
     reasons = ranking.reason_counts(filters, PLACE, names=[name])
     chosen = {}
@@ -103,12 +104,27 @@ def hot_spot():
         figures=figures,
         versions=versions,
         journey=journey,
+        themes=found_themes,
         trend=charts.trend_chart(points, weekly, filters.start, filters.end),
         distributions=charts.distribution_charts(figures),
         reasons=sorted(chosen.items(), key=lambda item: -item[1]),
         comments=reports.comments(answers, limit=50),
         reason_labels=reason_labels(),
     )
+
+
+@bp.get("/themes")
+@login_required
+def comment_themes():
+    """The comment themes of the selection (or one place), and the comments of one theme."""
+    selection = Selection(request.args)
+    place = request.args.get("place") or None
+    term = request.args.get("term", "")[:200]
+    found = themes.themes_for(selection.filters, place, minimum=current_app.config["THEME_MIN_COMMENTS"], limit=40)
+    theme = next((each for each in found.themes if each.key == term), None)
+    matching, count = themes.comments_with(selection.filters, place, term) if term else ([], 0)
+    return render_template("admin/themes.html", selection=selection, place=place, term=term, theme=theme,
+                           themes=found, comments=matching, count=count, reason_labels=reason_labels())
 
 
 @bp.get("/answers")
@@ -201,4 +217,4 @@ def duration(seconds):
 
 @bp.app_context_processor
 def names_in_templates():
-    return {"SCALES": SCALES, "DIFFICULT": DIFFICULT, "BUILT_IN_TOUCHPOINTS": locales.BUILT_IN_TOUCHPOINTS}
+    return {"SCALES": SCALES, "DIFFICULT": DIFFICULT, "THEME_Z": themes.SIGNIFICANT, "BUILT_IN_TOUCHPOINTS": locales.BUILT_IN_TOUCHPOINTS}

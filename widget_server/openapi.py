@@ -9,7 +9,7 @@ another runs schemathesis against a running server with it.
 import json
 from pathlib import Path
 
-from . import locales, payloads, read_api, selection
+from . import locales, payloads, read_api, selection, themes
 from .selection import EFFORT_CLASSES
 from .scales import SCALES
 
@@ -140,6 +140,15 @@ SUMMARY = record(
                  points={"type": "array", "items": record(("start", "answers"), start=DATE, answers=COUNT,
                                                           ease_index=PERCENT, difficult_percent=PERCENT)}),
 )
+THEMES = record(
+    ("period", "difficult_comments", "other_comments", "themes"),
+    period=record(("from", "to", "touchpoint", "place"), to=DATE, touchpoint={"type": ["string", "null"]},
+                  place={"type": ["string", "null"]}, **{"from": DATE}),
+    difficult_comments=COUNT, other_comments=COUNT,
+    themes={"type": "array", "items": record(
+        ("term", "z", "difficult_comments", "other_comments"), term=string(), z={"type": "number"},
+        difficult_comments=COUNT, other_comments=COUNT)},
+)
 ACCEPTED = {"type": "object", "required": ["id", "class"], "additionalProperties": False,
             "properties": {"id": string(), "class": {"type": "string", "enum": list(EFFORT_CLASSES)}}}
 
@@ -228,6 +237,20 @@ def document():
                     **failures(400, 401, 403, 429, 503, e403="The token is for another site"),
                 },
             }},
+            "/api/v1/sites/{key}/themes": {"get": {
+                "summary": "Comment themes: terms difficult comments use much more often than the site's others",
+                "description": "Words and phrases of the difficult comments the filters (and place) select, "
+                               "ranked by the z-score of the weighted log-odds ratio with an informative Dirichlet "
+                               "prior against the site's other comments in the same period; those with a z-score "
+                               f"above {themes.SIGNIFICANT} in at least THEME_MIN_COMMENTS difficult comments, "
+                               "highest first.",
+                "security": [{"token": []}],
+                "parameters": [SITE_KEY, *(each for each in READ_FILTERS if each["name"] in read_api.THEME_FILTERS)],
+                "responses": {
+                    "200": json_body({"$ref": "#/components/schemas/Themes"}, "The themes"),
+                    **failures(400, 401, 403, 429, 503, e403="The token is for another site"),
+                },
+            }},
         },
         "components": {
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
@@ -236,6 +259,7 @@ def document():
                     "error": string(), "field": {"type": ["string", "null"]}}},
                 "Answer": {"type": "object", "properties": ANSWER_FIELDS},
                 "Summary": SUMMARY,
+                "Themes": THEMES,
             },
         },
     }

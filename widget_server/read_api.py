@@ -6,9 +6,9 @@ admin page. Answers come oldest first in pages, each with the cursor of the next
 import datetime
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
-from . import ranking, reports
+from . import ranking, reports, themes
 from .errors import json_errors
 from .limits import limit_public
 from .models import Answer, ApiToken, Site, utcnow
@@ -98,6 +98,33 @@ def summary(key):
                   "points": [{"start": point.start.isoformat(), "answers": point.answers,
                               "ease_index": point.ease_index, "difficult_percent": point.difficult_percent}
                              for point in points]},
+    })
+
+
+# Themes compare the difficult comments with the others: the answers' other filters
+# (class, with, id) have nothing to narrow.
+THEME_FILTERS = ("from", "to", "touchpoint", "place")
+
+
+@bp.get("/themes")
+def comment_themes(key):
+    """Return the terms difficult comments use much more often than the site's other
+    comments in the period (see themes.py), for the whole selection or one place."""
+    site = authorised_site(key)
+    for name in ("class", "with", "id", "version"):
+        if request.args.get(name):
+            raise PayloadError(name, f"themes take only {', '.join(THEME_FILTERS)}: they compare a selection's "
+                                     "difficult comments with the site's others")
+    filters = filters_for(site, request.args)
+    found = themes.themes_for(filters, request.args.get("place") or None,
+                              minimum=current_app.config["THEME_MIN_COMMENTS"])
+    return jsonify({
+        "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint,
+                   "place": request.args.get("place") or None},
+        "difficult_comments": found.difficult_comments,
+        "other_comments": found.other_comments,
+        "themes": [{"term": theme.term, "z": theme.z, "difficult_comments": theme.difficult,
+                    "other_comments": theme.other} for theme in found.themes],
     })
 
 

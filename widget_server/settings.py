@@ -70,6 +70,12 @@ SETTINGS = (
         "(reasons and a comment); later ones get 410.",
     ),
     Setting(
+        "THEME_MIN_COMMENTS",
+        3,
+        "Difficult comments a word or phrase must be in before the admin and the read API show "
+        "it as a comment theme.",
+    ),
+    Setting(
         "ADMIN_SESSION_HOURS",
         8,
         "Hours an admin login lasts before the admin must log in again.",
