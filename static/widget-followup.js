@@ -13,7 +13,9 @@ const CSS = `h2{margin:0 0 .5em;font:inherit;font-weight:600}
 label{display:block;font-weight:600;margin-bottom:.4em}
 h2 label{display:inline}
 textarea{box-sizing:border-box;display:block;width:100%;min-height:4em;padding:.5em;margin-bottom:.5em;font:inherit;color:inherit;background:var(--b);border:1px solid var(--l);border-radius:8px}
-.primary{padding:0 1.25em;background:var(--a);color:var(--b);border-color:var(--a)}`;
+.primary{padding:0 1.25em;background:var(--a);color:var(--b);border-color:var(--a)}
+.recovery{margin:0 0 .5em}
+.recovery a{display:inline-flex;align-items:center;min-height:44px;color:var(--a);font-weight:600}`;
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
@@ -35,23 +37,39 @@ const searched = (names) => {
 // seconds since the navigation began and the search that led here; then a ces:answer
 // event tells the page, bubbling from the prompt's container (from the document for a
 // floating prompt), so a chatbot can hand a struggling customer to a person at once.
-const complete = ({ cfg, given, version, effort, container }) => {
+const complete = ({ cfg, setup, given, version, effort, container }) => {
   if (LABEL.test(version ?? '')) given.version = `${version}`;
   else if (version) console.warn('CES widget: data-ces-version is not 1-40 of A-Z a-z 0-9 . _ : -', version);
   if (cfg.journey.seconds) given.seconds_on_page = Math.round(performance.now() / 1000);
   const search = searched(cfg.journey.search);
   if (search) given.search = search;
+  if (effort == 'difficult' && setup.recovery) given.recovery_offered = true;
   const { touchpoint, ref, score, id } = given;
   (container || document).dispatchEvent(new CustomEvent('ces:answer', {
     bubbles: true, detail: { touchpoint, ref, version: given.version || '', score, class: effort, id },
   }));
 };
 
+// After a difficult answer, the touchpoint's recovery link ("Still stuck? Contact
+// support"): its address gets the touchpoint, the ref and the answer's id, so support sees
+// where the visitor came from, and a click is noted with the answer (its secret proves it
+// is this browser's; a second try covers a click before the answer itself arrived).
+const recoveryLink = ({ h, cfg, setup, given, api }) => {
+  const { site, id, secret, touchpoint, ref } = given;
+  const address = new URL(setup.recovery);
+  for (const [name, value] of Object.entries({ touchpoint, ref, answer: id })) address.searchParams.set(name, value);
+  const taken = (attempt) => fetch(`${api}answers/${id}/recovery`, {
+    method: 'POST', body: JSON.stringify({ site, secret }), keepalive: true,
+  }).then((r) => r.ok || attempt > 1 || setTimeout(() => taken(attempt + 1), 2000), () => {});
+  return h('p', { class: 'recovery' },
+    h('a', { href: address, target: '_blank', rel: 'noopener', click: () => taken(1) }, cfg.text.recovery));
+};
+
 // effort: the answer's class. The touchpoint's reasons (setup.reasons, labelled in
 // cfg.reasons) are offered after a difficult answer only. done(more) sends the chosen
 // reasons and the comment (when there are any) and thanks the customer.
 export default (parts) => {
-  const { h, cfg, setup, effort, body, root, done } = parts;
+  const { h, cfg, setup, effort, body, root, given, done } = parts;
   complete(parts);
   const text = cfg.text;
   const reasons = effort == 'difficult' ? setup.reasons : [];
@@ -69,6 +87,7 @@ export default (parts) => {
   // field by itself: that would open a phone's keyboard over the page.
   const heading = h('h2', { id: 'heading', tabindex: '-1' });
   form.append(heading);
+  if (given.recovery_offered) form.append(recoveryLink(parts));
   if (reasons.length) {
     heading.append(text['followup.difficult']);
     const choices = h('div', { class: 'reasons', role: 'group', 'aria-labelledby': 'heading' });

@@ -273,7 +273,7 @@ button:hover{border-color:var(--a)}
     };
     // The module first adds what led to the answer to it and tells the page (see answer).
     const followUp = (effort, given) => followUpForm().then((form) => form.default({
-      h, cfg, setup, effort, body, root, given, version, container,
+      h, cfg, setup, effort, body, root, given, version, container, api,
       done: (more) => {
         if (more) sent.then(() => deliver(`answers/${id}/follow-up`, { secret, ...more })).catch(warn);
         thank();

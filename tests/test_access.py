@@ -30,6 +30,7 @@ PUBLIC = {
     "api.widget_config": "read by the widget on allowed origins",
     "ingest.create_answer": "written by the widget from allowed origins",
     "ingest.add_follow_up": "written by the widget with the answer's secret",
+    "ingest.took_recovery": "written by the widget with the answer's secret",
     "ingest.record_impression": "written by the widget from allowed origins",
     "preview.config": "the admin preview's copy of the public config",
     "preview.answer": "the admin preview's writes, never stored",
@@ -106,7 +107,8 @@ def test_hostile_text_is_inert_on_every_admin_page(app, client, site, admin, aut
         assert "<script>alert(1)" not in page and "<img src=x" not in page, path
 
 
-@pytest.mark.parametrize("path", ["/api/v1/impressions", "/api/v1/answers/" + "k" * 20 + "/follow-up"])
+@pytest.mark.parametrize("path", ["/api/v1/impressions", "/api/v1/answers/" + "k" * 20 + "/follow-up",
+                                  "/api/v1/answers/" + "k" * 20 + "/recovery"])
 def test_other_writes_check_the_origin_too(client, site, path):
     body = {"site": site.key, "touchpoint": "kb-article", "token": "t" * 32}
     if "impressions" not in path:

@@ -30,7 +30,7 @@ def test_an_answer_keeps_its_version_everywhere_it_is_given_out(client, site, au
     assert Answer.get().version == "2026-11-30.r7"
     auth.login()
     exported = list(csv.DictReader(io.StringIO(client.get(f"/admin/export/answers.csv?site={site.key}").text)))
-    assert list(exported[0])[-3:] == ["version", "seconds_on_page", "search"]
+    assert list(exported[0])[-4:] == ["version", "seconds_on_page", "search", "recovery"]
     assert exported[0]["version"] == "2026-11-30.r7"
     token = ApiToken.issue(site, "sync")[1]
     read = client.get(f"/api/v1/sites/{site.key}/answers", headers={"Authorization": f"Bearer {token}"}).json
@@ -126,3 +126,35 @@ def test_the_read_apis_summary_refuses_a_version_it_cannot_apply(client, site):
     response = client.get(f"/api/v1/sites/{site.key}/summary?version=r1", headers={"Authorization": f"Bearer {token}"})
 
     assert (response.status_code, response.json["field"]) == (400, "version")
+
+
+def test_the_summary_marks_a_hot_spot_whose_latest_version_changed(client, site, auth):
+    # kb-42: r1 12 of 20 difficult, r2 2 of 20: better. kb-7: one version only, no mark.
+    for number in range(20):
+        give(site, f"a{number}", 1 if number < 12 else 7, "r1", days_ago=20)
+        give(site, f"b{number}", 1 if number < 2 else 7, "r2", days_ago=5)
+        give(site, f"c{number}", 1 if number < 10 else 7, "r1", ref="kb-7", days_ago=3)
+    auth.login()
+
+    page = client.get(f"/admin/?site={site.key}").text
+    places = client.get(f"/admin/places?site={site.key}").text
+
+    for listing in (page, places):
+        rows = listing[listing.index('<table class="hot-spots'):].split("<tr>")
+        row_42 = next(row for row in rows if ">kb-42<" in row)
+        row_7 = next(row for row in rows if ">kb-7<" in row)
+        assert "version <bdi>r2</bdi>: <span class=\"better\">▲ better than</span> the one before" in row_42
+        assert "version-change" not in row_7
+
+
+def test_the_read_apis_hot_spots_carry_their_latest_version(client, site):
+    for number in range(20):
+        give(site, f"a{number}", 1 if number < 2 else 7, "r1", days_ago=20)
+        give(site, f"b{number}", 1 if number < 14 else 7, "r2", days_ago=5)
+    token = ApiToken.issue(site, "sync")[1]
+
+    body = client.get(f"/api/v1/sites/{site.key}/summary", headers={"Authorization": f"Bearer {token}"}).json
+
+    latest = body["hot_spots"][0]["latest_version"]
+    assert (latest["version"], latest["change"], latest["answers"]) == ("r2", "worse", 20)
+    assert latest["difficult_percent"] == 70

@@ -20,7 +20,7 @@ STYLESHEET = re.compile(r"const CSS = `(.*?)`;", re.S)
 CLASSES = {
     "card": "c", "floating": "o", "question": "q", "body": "b", "close": "x",
     "scale": "s", "ends": "e", "visually-hidden": "v",
-    "reasons": "r", "primary": "p",
+    "reasons": "r", "primary": "p", "recovery": "h",
 }
 CLASS_SELECTOR = re.compile(r"(?<![\w-])\.([a-z][\w-]*)")
 CLASS_ATTRIBUTE = re.compile(r"\bclass: ([^,}\n]*)")

@@ -15,7 +15,7 @@ bp = admin_pages(Blueprint("export", __name__, url_prefix="/admin/export"))
 # Stable: add columns at the end, never rename or reorder (docs/api.md, "Export").
 COLUMNS = ("id", "created_at", "site", "touchpoint", "ref", "page_url", "scale", "score", "class", "ease",
            "reasons", "comment", "locale", "customer", "agent", "conversation", "meta", "version",
-           "seconds_on_page", "search")
+           "seconds_on_page", "search", "recovery")
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 1000

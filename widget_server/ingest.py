@@ -20,8 +20,8 @@ from .limits import limit_public
 from .alert_models import Delivery
 from .models import Answer, Impression, utcnow
 from .origins import site_for
-from .payloads import (FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, KEY, PayloadError, answer_fields, clean, read_json_object,
-                       site_key)
+from .payloads import (FOLLOW_UP_CHECKS, IMPRESSION_CHECKS, KEY, RECOVERY_CHECKS, PayloadError, answer_fields, clean,
+                       read_json_object, site_key)
 
 bp = json_errors(limit_public(Blueprint("ingest", __name__, url_prefix="/api/v1")))
 
@@ -65,6 +65,26 @@ def add_follow_up(answer_id):
     else:
         store_follow_up(answer, reasons, comment)
     return jsonify({"id": answer.key, "class": answer.effort_class})
+
+
+@bp.post("/answers/<answer_id>/recovery")
+def took_recovery(answer_id):
+    """Note that the visitor took the recovery link offered after their answer; its own
+    browser only (the answer's secret), once (again changes nothing)."""
+    data = read_json_object(request)
+    site = site_for(site_key_of(data), writing=True)
+    fields = clean(data, RECOVERY_CHECKS, required=("site", "secret"))
+    answer = Answer.opened_by(site, answer_id, fields["secret"]) if KEY.fullmatch(answer_id) else None
+    if answer is None:
+        raise PayloadError("secret", "does not open an answer with this id", 403)
+    if not answer.recovery_offered:
+        raise PayloadError("id", "no recovery link was offered with this answer", 409)
+    hours = current_app.config["FOLLOW_UP_HOURS"]
+    if utcnow() > answer.created_at + datetime.timedelta(hours=hours):
+        raise PayloadError("id", f"is closed: the recovery link is counted up to {hours} hours after the answer", 410)
+    (Answer.update(recovery_taken_at=utcnow())
+     .where(Answer.id == answer.id, Answer.recovery_taken_at.is_null()).execute())
+    return "", 204
 
 
 @bp.post("/impressions")

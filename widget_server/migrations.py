@@ -22,7 +22,7 @@ from . import rollups
 from .db import flask_db
 from .scales import SCALES
 
-VERSION = 4
+VERSION = 5
 # An advisory lock's number, the same for every server of this product on one database.
 ADVISORY_LOCK = zlib.crc32(b"widget-server schema upgrade")
 
@@ -181,4 +181,10 @@ def answers_keep_their_journey(database):
     add_missing_columns(database, all_models())
 
 
-STEPS = {2: sessions_end_and_webhooks_are_standard, 3: answers_name_their_version, 4: answers_keep_their_journey}
+def answers_say_whether_help_was_offered(database):
+    """Version 5: sites' recovery links; whether an answer's was offered, and taken."""
+    add_missing_columns(database, all_models())
+
+
+STEPS = {2: sessions_end_and_webhooks_are_standard, 3: answers_name_their_version, 4: answers_keep_their_journey,
+         5: answers_say_whether_help_was_offered}

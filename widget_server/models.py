@@ -40,6 +40,10 @@ class Site(flask_db.Model):
     # same-origin referrer (none: no search is collected).
     collect_time_on_page = peewee.BooleanField(default=True)
     search_parameters = JSONField(default=lambda: list(DEFAULT_SEARCH_PARAMETERS))
+    # The page offered right after a difficult answer ("Still stuck? Contact support"), for
+    # every touchpoint and per touchpoint ({touchpoint: address}); "": none.
+    recovery_url = peewee.CharField(max_length=500, default="")
+    recovery_urls = JSONField(default=dict)
     # Answers older than this many days are purged; none: kept until deleted.
     retention_days = peewee.IntegerField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
@@ -84,10 +88,15 @@ class Site(flask_db.Model):
         return self.touchpoint_scales.get(touchpoint, self.scale)
 
     def configured_touchpoints(self):
-        """The touchpoints this site gave a scale or, in any language, a question of their own."""
+        """The touchpoints this site gave a scale, a recovery link or, in any language, a
+        question of their own."""
         questions = {key.removeprefix("question.") for strings in self.texts.values() for key in strings
                      if key.startswith("question.") and key.count(".") == 1}
-        return set(self.touchpoint_scales) | questions
+        return set(self.touchpoint_scales) | set(self.recovery_urls) | questions
+
+    def recovery_for(self, touchpoint):
+        """The recovery link's address for a touchpoint, or "" when it has none."""
+        return self.recovery_urls.get(touchpoint, self.recovery_url)
 
     def kept_journey(self, fields):
         """The answer's fields without the parts of its journey this site does not collect:
@@ -97,6 +106,11 @@ class Site(flask_db.Model):
             fields.pop("seconds_on_page", None)
         if not self.search_parameters:
             fields.pop("search", None)
+        # Offered only where the touchpoint has a link, and only after a difficult answer.
+        if fields.get("recovery_offered") and not (
+                self.recovery_for(fields["touchpoint"])
+                and SCALES[fields["scale"]].effort_class(fields["score"]) == "difficult"):
+            fields["recovery_offered"] = False
         return fields
 
     def journey_config(self):
@@ -138,6 +152,10 @@ class Answer(flask_db.Model):
     # to the answer, and the help-centre search (a same-origin referrer's query) before it.
     seconds_on_page = peewee.IntegerField(null=True)
     search = peewee.CharField(max_length=200, default="")
+    # Whether the widget offered the site's recovery link after this (difficult) answer, and
+    # when the visitor took it.
+    recovery_offered = peewee.BooleanField(default=False)
+    recovery_taken_at = peewee.DateTimeField(null=True)
     # The SHA-256 of the secret only the answering browser holds (empty for answers given
     # before secrets, whose browsers hold a token instead; see token_matches).
     secret_hash = peewee.CharField(max_length=64, default="")
@@ -173,8 +191,13 @@ class Answer(flask_db.Model):
             "score": self.score, "class": self.effort_class, "ease": round(self.ease, 2), "reasons": self.reasons,
             "comment": self.comment, "locale": self.locale, "customer": self.customer, "agent": self.agent,
             "conversation": self.conversation, "meta": self.meta, "version": self.version,
-            "seconds_on_page": self.seconds_on_page, "search": self.search,
+            "seconds_on_page": self.seconds_on_page, "search": self.search, "recovery": self.recovery,
         }
+
+    @property
+    def recovery(self):
+        """"taken", "offered" or "" (the recovery link was not offered)."""
+        return "taken" if self.recovery_taken_at else "offered" if self.recovery_offered else ""
 
     def is_retry_of(self, other):
         """Whether `other`, a row made from a request with this one's id, is this answer

@@ -105,6 +105,7 @@ ANSWER_FIELDS = {
     "reasons": {"type": "array", "items": string()}, "comment": string(), "locale": string(), "customer": string(),
     "agent": string(), "conversation": string(), "meta": {"type": "object"}, "version": string(),
     "seconds_on_page": {"type": ["integer", "null"], "minimum": 0}, "search": string(),
+    "recovery": {"type": "string", "enum": ["", "offered", "taken"]},
 }
 
 
@@ -132,7 +133,10 @@ SUMMARY = record(
     hot_spots={"type": "array", "items": record(
         ("place", "touchpoint", "answers", "difficult_percent"), place=string(), touchpoint=string(), answers=COUNT,
         difficult_percent=PERCENT, difficult_interval={"type": "array", "items": PERCENT},
-        ease_index=PERCENT, reasons={"type": "object", "additionalProperties": COUNT})},
+        ease_index=PERCENT, reasons={"type": "object", "additionalProperties": COUNT},
+        latest_version={"anyOf": [{"type": "null"}, {"allOf": [FIGURES, record(
+            ("version", "first_answer", "change"), version=string(), first_answer=string(format="date-time"),
+            change={"type": "string", "enum": ["better", "worse", "within noise"]})]}]})},
     hot_spots_unranked=COUNT,
     drivers={"type": "array", "items": record(("reason", "answers", "percent_of_difficult"), reason=string(),
                                               answers=COUNT, percent_of_difficult=PERCENT)},
@@ -198,6 +202,21 @@ def document():
                                     "unknown id), or the page's Origin is not on the site's list",
                                e409="The answer already has a different follow-up",
                                e410="Follow-ups for this answer closed FOLLOW_UP_HOURS after it"),
+                },
+            }},
+            "/api/v1/answers/{id}/recovery": {"post": {
+                "summary": "Note that the visitor took the recovery link offered with the answer, with the secret "
+                           "sent with the answer, within FOLLOW_UP_HOURS of it",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": string(NO_NUL),
+                                "description": "The answer's id"}, ORIGIN],
+                "requestBody": text_body(object_of(payloads.RECOVERY_CHECKS, ("site", "secret"))),
+                "responses": {
+                    "204": {"description": "Noted, or noted before"},
+                    **failures(400, 403, 404, 409, 410, 413, 415, 429, 503,
+                               e403="No answer with this id opens with this secret (the same refusal for an "
+                                    "unknown id), or the page's Origin is not on the site's list",
+                               e409="No recovery link was offered with this answer",
+                               e410="Closed FOLLOW_UP_HOURS after the answer"),
                 },
             }},
             "/api/v1/impressions": {"post": {

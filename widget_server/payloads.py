@@ -262,6 +262,13 @@ def seconds(field, value):
     return value
 
 
+@described({"type": "boolean"})
+def yes_or_no(field, value):
+    if not isinstance(value, bool):
+        raise PayloadError(field, "must be true or false")
+    return value
+
+
 # Made by the answering browser and sent with the answer; opens its follow-up.
 follow_up_secret = text(128, pattern=re.compile(r"^[A-Za-z0-9_-]{32,128}$"), hint="must be 32-128 of A-Z, a-z, 0-9, _ and -")
 
@@ -277,6 +284,8 @@ ANSWER_CHECKS = {
     # What led to the answer, where the site collects it (Site.kept_journey).
     "seconds_on_page": seconds,
     "search": text(200),
+    # The widget showed the touchpoint's recovery link after this difficult answer.
+    "recovery_offered": yes_or_no,
     "page": page_url,
     "locale": text(35, pattern=locales.LANGUAGE_TAG, hint="must be a language tag such as en or nl-BE"),
     "customer": text(200),
@@ -295,6 +304,8 @@ FOLLOW_UP_CHECKS = {
     "reasons": reasons,
     "comment": text(2000, multiline=True),
 }
+
+RECOVERY_CHECKS = {"site": site_key, "secret": follow_up_secret}
 
 IMPRESSION_CHECKS = {"site": site_key, "touchpoint": touchpoint_name, "ref": ref}
 

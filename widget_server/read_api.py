@@ -80,6 +80,7 @@ def summary(key):
                                       "/answers?version=… gives that version's answers")
     figures, metrics = reports.headline(filters)
     hot_spots, _, unranked = ranking.hot_spots(filters, minimum_answers=whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000))
+    latest = reports.latest_versions(filters, [(place.site_id, place.name) for place in hot_spots])
     weekly, points = reports.trend(filters)
     return jsonify({
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint},
@@ -90,7 +91,8 @@ def summary(key):
         "hot_spots": [{"place": place.name, "touchpoint": place.touchpoint, "answers": place.answers,
                        "difficult_percent": place.difficult_percent,
                        "difficult_interval": list(place.difficult_interval), "ease_index": place.ease_index,
-                       "reasons": dict(place.reasons)} for place in hot_spots],
+                       "reasons": dict(place.reasons), "latest_version": version_json(latest.get((place.site_id, place.name)))}
+                      for place in hot_spots],
         "hot_spots_unranked": unranked,
         "drivers": [{"reason": reason, "answers": count, "percent_of_difficult": percent}
                     for reason, count, percent in ranking.drivers(filters, figures.difficult)],
@@ -126,6 +128,14 @@ def comment_themes(key):
         "themes": [{"term": theme.term, "z": theme.z, "difficult_comments": theme.difficult,
                     "other_comments": theme.other} for theme in found.themes],
     })
+
+
+def version_json(version):
+    """A place's latest version against the one before it, or None (fewer than two)."""
+    if version is None:
+        return None
+    return {"version": version.version, "first_answer": version.first_answer.isoformat() + "Z",
+            "change": version.change, **figures_json(version.figures)}
 
 
 def figures_json(figures):

@@ -5,6 +5,7 @@ Every figure compares answers given on different scales only through the normali
 """
 import datetime
 import functools
+import operator
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -316,17 +317,24 @@ def place_figures_and_versions(filters, name):
                  .select(Answer.version, peewee.fn.MIN(Answer.created_at), Answer.scale, Answer.score,
                          peewee.fn.COUNT(Answer.id))
                  .group_by(Answer.version, Answer.scale, Answer.score).tuples())
-    figures, found = Figures(), {}
+    figures, labelled = Figures(), []
     for version, first, scale_name, score, count in histogram:
         figures.add(scale_name, score, int(count))
-        if not version:
-            continue
+        if version:
+            labelled.append((version, first, scale_name, score, count))
+    versions = compared_versions(labelled)
+    return figures, versions[::-1] if len(versions) > 1 else []
+
+
+def compared_versions(rows):
+    """VersionFigures from (version, first answer, scale, score, count) rows, oldest first
+    (by their first answer), each marked against the one before it."""
+    found = {}
+    for version, first, scale_name, score, count in rows:
         first = first if isinstance(first, datetime.datetime) else datetime.datetime.fromisoformat(str(first))
         each = found.setdefault(version, VersionFigures(version, first, Figures()))
         each.first_answer = min(each.first_answer, first)
         each.figures.add(scale_name, score, int(count))
-    if len(found) < 2:
-        return figures, []
     versions = sorted(found.values(), key=lambda each: (each.first_answer, each.version))
     for before, now in zip(versions, versions[1:]):
         old, new = before.figures, now.figures
@@ -334,7 +342,41 @@ def place_figures_and_versions(filters, name):
             now.change = "within noise"
         else:
             now.change = "better" if new.difficult_percent < old.difficult_percent else "worse"
-    return figures, versions[::-1]
+    return versions
+
+
+def latest_versions(filters, places):
+    """{(site id, place name): its latest VersionFigures, marked against the version before}
+    for those of `places` ((site id, name) pairs, the few a page lists) that have two
+    versions or more in the period; from one read of their labelled answers."""
+    if not places:
+        return {}
+    at_any = functools.reduce(operator.or_, ((Answer.site == site_id) & rollups.at_place_condition(name)
+                                             for site_id, name in places))
+    place = rollups.place_column()
+    rows = (answers_in(filters).where(at_any, Answer.version != "")
+            .select(Answer.site, place, Answer.version, peewee.fn.MIN(Answer.created_at), Answer.scale, Answer.score,
+                    peewee.fn.COUNT(Answer.id))
+            .group_by(Answer.site, place, Answer.version, Answer.scale, Answer.score).tuples())
+    by_place = defaultdict(list)
+    for site_id, name, *row in rows:
+        by_place[(site_id, name)].append(row)
+    latest = {}
+    for key, labelled in by_place.items():
+        versions = compared_versions(labelled)
+        if len(versions) > 1:
+            latest[key] = versions[-1]
+    return latest
+
+
+def recovery_counts(filters, sites):
+    """(how often the recovery link was offered in the period, how often taken), or None
+    when none of `sites` has one: then nothing was read."""
+    if not any(site.recovery_url or site.recovery_urls for site in sites):
+        return None
+    offered = answers_in(filters).where(Answer.recovery_offered == True)  # noqa: E712 (SQL, not Python)
+    taken = peewee.fn.COUNT(Answer.recovery_taken_at)
+    return tuple(int(count or 0) for count in offered.select(peewee.fn.COUNT(Answer.id), taken).scalar(as_tuple=True))
 
 
 @dataclass

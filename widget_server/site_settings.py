@@ -53,15 +53,18 @@ def _scale_name(value):
     return value
 
 
-def _touchpoint_scales(mapping):
-    checked = {}
-    for touchpoint, scale in dict(mapping).items():
-        if not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
-            raise SiteSettingError(
-                f"touchpoint_scales: {touchpoint!r} is not a touchpoint name "
-                "(1-40 of a-z, 0-9 and -)"
-            )
-        checked[touchpoint] = _scale_name(scale)
+def _per_touchpoint(setting, check):
+    """The check of a {touchpoint: value} setting: each name a touchpoint's, each value
+    passing check(value, what to call it); an empty value is left out."""
+    def checked(mapping):
+        found = {}
+        for touchpoint, value in dict(mapping).items():
+            if not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
+                raise SiteSettingError(f"{setting}: {touchpoint!r} is not a touchpoint name (1-40 of a-z, 0-9 and -)")
+            if value:
+                found[touchpoint] = check(value, f"{setting}: {touchpoint}")
+        return found
+
     return checked
 
 
@@ -125,6 +128,20 @@ def _yes_or_no(name):
     return check
 
 
+def _recovery_url(value, name="recovery_url"):
+    """A page's http(s) address, or "" for none: it becomes a link's href in the widget, so
+    no other scheme (javascript: above all) gets through."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() or ord(ch) < 32 for ch in text):
+        raise SiteSettingError(f"{name}: {text[:60]!r} is not an http(s) address like https://help.example.com/contact")
+    if len(text) > 500:
+        raise SiteSettingError(f"{name}: at most 500 characters")
+    return text
+
+
 def _retention_days(value):
     if value in (None, ""):
         return None
@@ -136,7 +153,7 @@ SITE_SETTING_CHECKS = {
     "name": _short_text("name"),
     "company": _short_text("company"),
     "scale": _scale_name,
-    "touchpoint_scales": _touchpoint_scales,
+    "touchpoint_scales": _per_touchpoint("touchpoint_scales", lambda scale, _: _scale_name(scale)),
     "cooldown_days": _whole_number("cooldown_days", 0, 3650),
     "sample_percent": _whole_number("sample_percent", 0, 100),
     "auto_delay_seconds": _whole_number("auto_delay_seconds", 0, 3600),
@@ -144,6 +161,8 @@ SITE_SETTING_CHECKS = {
     "texts": _texts,
     "collect_time_on_page": _yes_or_no("collect_time_on_page"),
     "search_parameters": _search_parameters,
+    "recovery_url": _recovery_url,
+    "recovery_urls": _per_touchpoint("recovery_urls", _recovery_url),
 }
 
 

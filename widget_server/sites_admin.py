@@ -35,7 +35,9 @@ FORM_FIELD = {"origin": "origins", "touchpoint_scales": "custom_scales"}
 def problems_of(error, fallback):
     """[(form field, message)] for a refusal "setting: what is wrong"; one that names no
     field of the form is shown at `fallback`."""
-    name = str(error).partition(":")[0]
+    name, _, rest = str(error).partition(":")
+    if name == "recovery_urls":  # "recovery_urls: TOUCHPOINT: …", the touchpoint's own field
+        return [(f"recovery.{rest.strip().partition(':')[0]}", str(error))]
     return [(FORM_FIELD.get(name, name) if name.replace("_", "").isalpha() else fallback, str(error))]
 
 
@@ -84,7 +86,7 @@ def edit(key):
     errors = []
     if request.method == "POST":
         try:
-            site.change(**settings_from(request.form))
+            site.change(**settings_from(request.form, site))
         except SiteSettingError as error:
             errors = problems_of(error, "name")
             # The page shows the site as saved (change() stops halfway through a refusal),
@@ -115,6 +117,7 @@ def site_page(site, problems=(), webhook_form=None, one_time=None, form=None):
         texts=text_overrides(site),
         languages=sorted(locales.STRINGS),
         widget_version=served_script(current_app._get_current_object(), "widget").version,
+        recovery_text=locales.strings_for(locales.DEFAULT_LANGUAGE, site.texts)["recovery"],
         **alerts_context(site, webhook_form),
         **threshold_help(site),
     )
@@ -248,7 +251,7 @@ def threshold_help(site):
     return {"ease_tables": [(scale.noun, scale.ease_table()) for scale in used], "default_threshold": hardest_two}
 
 
-def settings_from(form):
+def settings_from(form, site):
     """Turn the site form into Site.change arguments; SiteSettingError names a bad field."""
     settings = {
         "name": form.get("name", ""),
@@ -276,6 +279,15 @@ def settings_from(form):
             texts.setdefault("*", {})[f"question.{touchpoint}"] = question
     settings["texts"] = texts
     # A form without these fields (one made before them) leaves them as they are.
+    if "recovery_url" in form:
+        settings["recovery_url"] = form["recovery_url"]
+        # Touchpoints of the site's own keep theirs: the form has the built-in ones.
+        recovery_urls = {touchpoint: url for touchpoint, url in site.recovery_urls.items()
+                         if touchpoint not in locales.BUILT_IN_TOUCHPOINTS}
+        for touchpoint in locales.BUILT_IN_TOUCHPOINTS:
+            if form.get(f"recovery.{touchpoint}", "").strip():
+                recovery_urls[touchpoint] = form[f"recovery.{touchpoint}"]
+        settings["recovery_urls"] = recovery_urls
     if "journey" in form:
         settings["collect_time_on_page"] = "collect_time_on_page" in form
         settings["search_parameters"] = form.get("search_parameters", "")

@@ -17,13 +17,16 @@ def config_document(site, language):
 
     def touchpoint(name):
         scale = site.scale_for(name)
-        return {
+        setup = {
             "scale": scale,
             "question": locales.question(strings, name, scale, company),
             "reasons": list(locales.REASONS_BY_TOUCHPOINT.get(name, locales.REASONS)),
         }
+        if site.recovery_for(name):
+            setup["recovery"] = site.recovery_for(name)
+        return setup
 
-    # Touchpoints with a scale or a question of their own get an entry of their own.
+    # Touchpoints with a scale, a question or a recovery link of their own get an entry of their own.
     named = set(locales.BUILT_IN_TOUCHPOINTS) | site.configured_touchpoints()
     # A touchpoint name the site has not configured is asked like self-service.
     touchpoints = {name: touchpoint(name) for name in sorted(named)}
@@ -51,6 +54,6 @@ def config_document(site, language):
         "text": {
             key: strings[key]
             for key in ("close", "send", "thanks", "saved", "optional", "comment.more",
-                        "followup.difficult", "followup.neutral", "followup.easy")
+                        "followup.difficult", "followup.neutral", "followup.easy", "recovery")
         },
     }

@@ -1,6 +1,8 @@
 """WCAG 2.2 AA rules checked by axe-core inside the widget's shadow root, in each state
 a customer meets (the scale, the follow-up after a difficult and an easy answer, the
 thank-you, the chat dialog), on light and dark pages, left to right and right to left."""
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -36,11 +38,13 @@ ENGLISH = {"low": "1 Strongly disagree", "reason": "I couldn't find the answer",
 
 
 @pytest.mark.parametrize("case", PAGES)
-def test_inline_prompt_and_follow_up_meet_wcag_aa(visit, site_key, case):
+def test_inline_prompt_and_follow_up_meet_wcag_aa(visit, live_server, host_origin, case):
     page_name, os_scheme, lang, words = PAGES[case]
     words = words or ENGLISH
+    # With a recovery link, which the difficult answer's follow-up offers first.
+    key = live_server.add_site([host_origin], recovery_url="https://help.example.com/contact")
     guest = visit(color_scheme=os_scheme)
-    page = guest.open(page_name, site_key, lang=lang)
+    page = guest.open(page_name, key, lang=lang)
     prompt = guest.prompt(0)
     expect(guest.scale(0).first).to_be_visible()
     assert violations(page) == ""
@@ -48,6 +52,7 @@ def test_inline_prompt_and_follow_up_meet_wcag_aa(visit, site_key, case):
     prompt.get_by_role("button", name=words["low"]).click()
     prompt.get_by_role("button", name=words["reason"]).click()
     expect(prompt.get_by_role("button", name=words["reason"])).to_have_attribute("aria-pressed", "true")
+    expect(prompt.get_by_role("link")).to_have_attribute("href", re.compile(r"^https://help\.example\.com/contact\?"))
     assert violations(page) == ""
 
     prompt.get_by_role("button", name=words["send"]).click()

@@ -103,3 +103,27 @@ def test_ces_ask_and_the_corner_prompt_carry_their_version_and_tell_the_document
     heard = page.evaluate("window.heard")
     assert [(each["target"], each["detail"]["version"], each["detail"]["score"]) for each in heard] == [
         ("#document", "r7", 6), ("#document", "42", 2)]
+
+
+def test_a_difficult_answer_offers_the_recovery_link_with_its_context_and_counts_the_click(
+        visit, live_server, host_origin):
+    key = live_server.add_site([host_origin], recovery_url=f"{host_origin}/search.html?from=widget")
+    guest = visit_recording(visit)
+    page = guest.open("revision.html", key)
+
+    guest.prompt(1).get_by_role("button", name="6", exact=True).click()
+    guest.prompt(0).get_by_role("button", name="2", exact=True).click()
+    link = guest.prompt(0).get_by_role("link", name="Still stuck? Contact support")
+    link.wait_for()
+
+    assert guest.prompt(1).get_by_role("link").count() == 0
+    answer = live_server.answers(key, "score = 2")[0]
+    assert answer["recovery_offered"] and answer["recovery_taken_at"] is None
+    href = link.get_attribute("href")
+    assert href == f"{host_origin}/search.html?from=widget&touchpoint=kb-article&ref=kb-1&answer={answer['key']}"
+    assert link.get_attribute("target") == "_blank" and link.get_attribute("rel") == "noopener"
+    with guest.context.expect_page() as opened:
+        link.click()
+    assert opened.value.url == href
+    assert live_server.answers(key, "recovery_taken_at IS NOT NULL")[0]["key"] == answer["key"]
+    assert page.evaluate("window.heard")[1]["detail"]["class"] == "difficult"

@@ -84,6 +84,8 @@ def site_settings(found):
         "auto_delay_seconds": found.auto_delay_seconds,
         "auto_scroll_percent": found.auto_scroll_percent,
         "retention_days": found.retention_days,
+        "recovery_url": found.recovery_url,
+        "recovery_urls": found.recovery_urls,
         "collect_time_on_page": found.collect_time_on_page,
         "search_parameters": found.search_parameters,
         "texts": found.texts,
@@ -101,6 +103,17 @@ def pairs(values, option):
     return parsed
 
 
+def merged_pairs(current, values, option):
+    """`current` with the NAME=VALUE option values applied; NAME= (empty) removes NAME."""
+    merged = dict(current)
+    for name, value in pairs(values, option).items():
+        if value:
+            merged[name] = value
+        else:
+            merged.pop(name, None)
+    return merged
+
+
 @site.command("set")
 @click.argument("key")
 @click.option("--name", help="The site's name, as the admin shows it.")
@@ -116,6 +129,10 @@ def pairs(values, option):
               help="Seconds on a page before the floating self-service prompt appears.")
 @click.option("--auto-scroll", "auto_scroll_percent", type=int,
               help="Scroll depth (%) that shows the floating prompt sooner.")
+@click.option("--recovery-url", metavar="URL",
+              help="Page offered right after a difficult answer ('Still stuck? Contact support'); '' for none.")
+@click.option("--touchpoint-recovery-url", multiple=True, metavar="TOUCHPOINT=URL",
+              help="The recovery link of one touchpoint; TOUCHPOINT= (empty) goes back to the site's.")
 @click.option("--time-on-page/--no-time-on-page", "collect_time_on_page", default=None,
               help="Whether the widget sends the seconds spent on the page before answering.")
 @click.option("--search-parameters", metavar="NAMES",
@@ -124,19 +141,16 @@ def pairs(values, option):
 @click.option("--text", "texts", multiple=True, metavar="LANG:KEY=TEXT",
               help="Override a widget string for a language (* for all); KEY= (empty) removes it.")
 @with_appcontext
-def site_set(key, add_origin, remove_origin, touchpoint_scale, texts, **options):
+def site_set(key, add_origin, remove_origin, touchpoint_scale, touchpoint_recovery_url, texts, **options):
     """Change a site's settings."""
     with Site._meta.database.connection_context():
         found = site_or_fail(key)
         changes = {name: value for name, value in options.items() if value is not None}
         if touchpoint_scale:
-            merged = dict(found.touchpoint_scales)
-            for touchpoint, scale in pairs(touchpoint_scale, "--touchpoint-scale").items():
-                if scale:
-                    merged[touchpoint] = scale
-                else:
-                    merged.pop(touchpoint, None)
-            changes["touchpoint_scales"] = merged
+            changes["touchpoint_scales"] = merged_pairs(found.touchpoint_scales, touchpoint_scale, "--touchpoint-scale")
+        if touchpoint_recovery_url:
+            changes["recovery_urls"] = merged_pairs(found.recovery_urls, touchpoint_recovery_url,
+                                                    "--touchpoint-recovery-url")
         if texts:
             changes["texts"] = merged_texts(found.texts, texts)
         try:
