@@ -4,13 +4,11 @@ from pathlib import Path
 
 import brotli
 import zopfli.gzip
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, request
 
-from .models import Site
 
 bp = Blueprint("assets", __name__)
 
-DEMO_SITE_KEY = "demo"
 # The modules widget.js imports on demand, beside itself: the follow-up form and the
 # placement of floating prompts. `python -m widget_server.build` builds each.
 MODULES = ("widget-followup", "widget-overlay")
@@ -117,10 +115,3 @@ def versioned_module_js(name, version):
 def openapi():
     """Describe the public and read APIs (OpenAPI 3.1)."""
     return current_app.send_static_file("openapi.json")
-
-
-@bp.get("/demo")
-def demo_page():
-    """Show a sample help centre with all three touchpoints wired to the demo site."""
-    site = Site.get_or_none(Site.key == DEMO_SITE_KEY)
-    return render_template("demo.html", site=site, demo_key=DEMO_SITE_KEY)

@@ -22,7 +22,7 @@ from . import rollups
 from .db import flask_db
 from .scales import SCALES
 
-VERSION = 5
+VERSION = 7
 # An advisory lock's number, the same for every server of this product on one database.
 ADVISORY_LOCK = zlib.crc32(b"widget-server schema upgrade")
 
@@ -186,5 +186,19 @@ def answers_say_whether_help_was_offered(database):
     add_missing_columns(database, all_models())
 
 
+def sites_have_a_time_zone(database):
+    """Version 6: each site's time zone, UTC for every site made before (its counts stand)."""
+    add_missing_columns(database, all_models())
+
+
+def versions_are_counted(database):
+    """Version 7: the version counts, made from the answers that name a version."""
+    from .models import Site
+
+    database.create_tables([rollups.VersionCount], safe=True)
+    for site in Site.select():
+        rollups.count_versions(site)
+
+
 STEPS = {2: sessions_end_and_webhooks_are_standard, 3: answers_name_their_version, 4: answers_keep_their_journey,
-         5: answers_say_whether_help_was_offered}
+         5: answers_say_whether_help_was_offered, 6: sites_have_a_time_zone, 7: versions_are_counted}

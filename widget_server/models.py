@@ -11,6 +11,7 @@ import peewee
 from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import rollups
 from .db import FixedSelect, JSONField, flask_db
 from .scales import DEFAULT_SCALE, SCALES
 from .site_settings import DEFAULT_SEARCH_PARAMETERS, SITE_SETTING_CHECKS, SiteSettingError, normalise_origin
@@ -44,6 +45,9 @@ class Site(flask_db.Model):
     # every touchpoint and per touchpoint ({touchpoint: address}); "": none.
     recovery_url = peewee.CharField(max_length=500, default="")
     recovery_urls = JSONField(default=dict)
+    # The IANA time zone the site's days are counted in: the summary's days and weeks, date
+    # filters, the default period and retention (see rollups.local_day).
+    time_zone = peewee.CharField(max_length=64, default="UTC")
     # Answers older than this many days are purged; none: kept until deleted.
     retention_days = peewee.IntegerField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
@@ -74,13 +78,21 @@ class Site(flask_db.Model):
             check = SITE_SETTING_CHECKS.get(name)
             if check is None:
                 raise SiteSettingError(f"{name}: not a site setting")
-            setattr(self, name, check(value))
+            value = check(value)
+            # A site's counts are kept by its local days: another zone counts them again (save).
+            if name == "time_zone" and value != self.time_zone and self.id is not None:
+                self.zone_changed = True
+            setattr(self, name, value)
         # Checked last, after a new name is in: a site left without one can still be named.
         if not self.name:
             raise SiteSettingError("name: give the site a name")
 
     def save(self, *args, **kwargs):
-        saved = super().save(*args, **kwargs)
+        with flask_db.database.atomic():
+            saved = super().save(*args, **kwargs)
+            if getattr(self, "zone_changed", False):
+                rollups.rebuild(site_ids=[self.id])
+                self.zone_changed = False
         forget_cached_site(self.key)
         return saved
 
@@ -213,9 +225,13 @@ class Answer(flask_db.Model):
         an unknown id and a wrong secret take the same way, in the same time."""
         answers = cls.select().where(cls.site == site, cls.key == key)
         if secret is not None:
-            return answers.where(cls.secret_hash == hash_secret(secret)).first()
-        answer = answers.where(cls.secret_hash == "").first() if token is not None else None
-        return answer if answer is not None and answer.token_matches(token, secret_key) else None
+            answer = answers.where(cls.secret_hash == hash_secret(secret)).first()
+        else:
+            answer = answers.where(cls.secret_hash == "").first() if token is not None else None
+            answer = answer if answer is not None and answer.token_matches(token, secret_key) else None
+        if answer is not None:
+            answer.site = site  # counting its follow-up needs the site's time zone: no second read
+        return answer
 
     def follow_up_token(self, secret_key):
         """The token release 0.1's widget was given for an answer, to add its follow-up."""

@@ -86,8 +86,10 @@ def or_empty(schema):
 DATE = string(selection.DATE.pattern, format="date")
 READ_FILTERS = [
     {"name": "from", "in": "query", "schema": or_empty(DATE),
-     "description": "First day (UTC); default 29 days before `to`. From and to may come in either order."},
-    {"name": "to", "in": "query", "schema": or_empty(DATE), "description": "Last day (UTC); default today"},
+     "description": "First day (of the site's time zone); default 29 days before `to`. From and to may come in "
+                    "either order."},
+    {"name": "to", "in": "query", "schema": or_empty(DATE),
+     "description": "Last day (of the site's time zone); default today there"},
     {"name": "touchpoint", "in": "query", "description": "Only this touchpoint",
      "schema": or_empty(string(locales.TOUCHPOINT_NAME.pattern))},
     {"name": "place", "in": "query", "schema": selection.PLACE.schema,

@@ -14,7 +14,7 @@ import peewee
 
 from . import rollups, stats
 from .models import Answer
-from .rollups import ALL, PLACE, GroupCount, ImpressionCount, ScoreCount
+from .rollups import ALL, PLACE, GroupCount, ImpressionCount, ScoreCount, VersionCount
 from .scales import DIFFICULT, EASY, SCALES
 
 DAILY_TREND_MAX_DAYS = 31
@@ -26,6 +26,8 @@ class Filters:
     end: datetime.date  # inclusive
     site_id: int | None = None
     touchpoint: str | None = None
+    # The time zone the dates are days of: the site's own, UTC for all sites together.
+    zone: str = "UTC"
 
     @property
     def days(self):
@@ -267,8 +269,8 @@ def place_trend(filters, name):
 
 def answers_in(filters):
     """Return a query of the raw answers in the filters' period, for lists and drill-downs."""
-    start = datetime.datetime.combine(filters.start, datetime.time())
-    end = datetime.datetime.combine(filters.end + datetime.timedelta(days=1), datetime.time())
+    start = rollups.local_midnight(filters.start, filters.zone)
+    end = rollups.local_midnight(filters.end + datetime.timedelta(days=1), filters.zone)
     query = Answer.select().where((Answer.created_at >= start) & (Answer.created_at < end))
     if filters.site_id is not None:
         query = query.where(Answer.site == filters.site_id)
@@ -335,7 +337,13 @@ def compared_versions(rows):
         each = found.setdefault(version, VersionFigures(version, first, Figures()))
         each.first_answer = min(each.first_answer, first)
         each.figures.add(scale_name, score, int(count))
-    versions = sorted(found.values(), key=lambda each: (each.first_answer, each.version))
+    return marked_against_the_one_before(found.values())
+
+
+def marked_against_the_one_before(versions):
+    """The versions oldest first (by their first answer), each marked better, worse or
+    within noise against the one before it by the summary's test of % difficult."""
+    versions = sorted(versions, key=lambda each: (each.first_answer, each.version))
     for before, now in zip(versions, versions[1:]):
         old, new = before.figures, now.figures
         if stats.proportion_change_is_noise(old.difficult, old.answers, new.difficult, new.answers):
@@ -348,22 +356,25 @@ def compared_versions(rows):
 def latest_versions(filters, places):
     """{(site id, place name): its latest VersionFigures, marked against the version before}
     for those of `places` ((site id, name) pairs, the few a page lists) that have two
-    versions or more in the period; from one read of their labelled answers."""
+    versions or more in the period; from the version counts."""
     if not places:
         return {}
-    at_any = functools.reduce(operator.or_, ((Answer.site == site_id) & rollups.at_place_condition(name)
+    at_any = functools.reduce(operator.or_, ((VersionCount.site_id == site_id) & (VersionCount.name == name)
                                              for site_id, name in places))
-    place = rollups.place_column()
-    rows = (answers_in(filters).where(at_any, Answer.version != "")
-            .select(Answer.site, place, Answer.version, peewee.fn.MIN(Answer.created_at), Answer.scale, Answer.score,
-                    peewee.fn.COUNT(Answer.id))
-            .group_by(Answer.site, place, Answer.version, Answer.scale, Answer.score).tuples())
+    rows = (VersionCount.select(VersionCount.site_id, VersionCount.name, VersionCount.version,
+                                peewee.fn.MIN(VersionCount.day), peewee.fn.SUM(VersionCount.answers),
+                                peewee.fn.SUM(VersionCount.easy), peewee.fn.SUM(VersionCount.difficult),
+                                peewee.fn.SUM(VersionCount.ease_sum))
+            .where(filters.where(VersionCount) & at_any)
+            .group_by(VersionCount.site_id, VersionCount.name, VersionCount.version).tuples())
     by_place = defaultdict(list)
-    for site_id, name, *row in rows:
-        by_place[(site_id, name)].append(row)
+    for site_id, name, version, first_day, answers, easy, difficult, ease_sum in rows:
+        figures = Figures(answers=int(answers), easy=int(easy), difficult=int(difficult), ease_sum=float(ease_sum))
+        first = datetime.datetime.combine(as_date(first_day), datetime.time())
+        by_place[(site_id, name)].append(VersionFigures(version, first, figures))
     latest = {}
-    for key, labelled in by_place.items():
-        versions = compared_versions(labelled)
+    for key, versions in by_place.items():
+        versions = marked_against_the_one_before(versions)
         if len(versions) > 1:
             latest[key] = versions[-1]
     return latest

@@ -4,14 +4,15 @@ import datetime
 
 from .db import flask_db
 from .models import Answer, Impression, Site, utcnow
-from .rollups import count_answer, forget_days_before
+from .rollups import count_answer, forget_days_before, local_day, local_midnight
 
 def delete_customer(customer, site=None):
     """Delete every answer carrying this customer id (on one site, or all); return how many."""
     customer = customer.strip()
     if not customer:
         raise ValueError("customer: give the customer id whose answers to delete")
-    query = Answer.select().where(Answer.customer == customer)
+    # With its site, whose time zone says which day's counts the answer leaves.
+    query = Answer.select(Answer, Site).join(Site).where(Answer.customer == customer)
     if site is not None:
         query = query.where(Answer.site == site)
     deleted = 0
@@ -25,12 +26,12 @@ def delete_customer(customer, site=None):
 
 def purge_expired(now=None):
     """Delete, per site with a retention period, the answers and impressions of whole days
-    older than it; return how many answers went."""
-    today = (now or utcnow()).date()
+    (the site's own) older than it; return how many answers went."""
     purged = 0
     for site in Site.select().where(Site.retention_days.is_null(False)):
+        today = local_day(site, now or utcnow())
         first_kept_day = today - datetime.timedelta(days=site.retention_days)
-        cutoff = datetime.datetime.combine(first_kept_day, datetime.time())
+        cutoff = local_midnight(first_kept_day, site.time_zone)
         with flask_db.database.atomic():
             purged += Answer.delete().where((Answer.site == site) & (Answer.created_at < cutoff)).execute()
             Impression.delete().where((Impression.site == site) & (Impression.created_at < cutoff)).execute()

@@ -5,7 +5,7 @@ it with a 400). Both take dates, and the default period, by the same rules."""
 import datetime
 import re
 
-from . import locales, reports
+from . import locales, reports, rollups
 from .models import Answer, Site
 from .payloads import KEY, PayloadError, text
 from .payloads import version as VERSION
@@ -24,10 +24,10 @@ ANSWER_ID = text(64, pattern=KEY, hint="must be an answer's id")
 WITH = ("comment",)
 
 
-def period(first, last):
+def period(first, last, zone="UTC"):
     """(start, end) between two dates given in either order: the earlier starts it. A missing
-    end is today (UTC), a missing start the DEFAULT_DAYS up to the end."""
-    end = last or datetime.datetime.now(datetime.timezone.utc).date()
+    end is today (in the time zone), a missing start the DEFAULT_DAYS up to the end."""
+    end = last or datetime.datetime.now(rollups.zone(zone)).date()
     start = first or max(EARLIEST, end - datetime.timedelta(days=DEFAULT_DAYS - 1))
     return tuple(sorted((start, end)))
 
@@ -46,7 +46,8 @@ def parsed_date(name, value):
 
 def filters_for(site, args):
     """The read API's filters from the query string; a bad one is a 400 naming it."""
-    start, end = period(parsed_date("from", args.get("from", "")), parsed_date("to", args.get("to", "")))
+    start, end = period(parsed_date("from", args.get("from", "")), parsed_date("to", args.get("to", "")),
+                        site.time_zone)
     touchpoint = args.get("touchpoint", "")
     if touchpoint and not locales.TOUCHPOINT_NAME.fullmatch(touchpoint):
         raise PayloadError("touchpoint", "must be 1-40 of a-z, 0-9 and -, or empty for every touchpoint")
@@ -57,7 +58,7 @@ def filters_for(site, args):
     for name, check in (("place", PLACE), ("id", ANSWER_ID), ("version", VERSION)):
         if args.get(name):
             check(name, args[name])
-    return reports.Filters(start, end, site.id, touchpoint or None)
+    return reports.Filters(start, end, site.id, touchpoint or None, site.time_zone)
 
 
 class Selection:
@@ -74,9 +75,11 @@ class Selection:
         if self.touchpoint and not locales.TOUCHPOINT_NAME.fullmatch(self.touchpoint):
             self.problems.append("touchpoint: not a touchpoint name; showing all touchpoints")
             self.touchpoint = ""
-        self.start, self.end = period(self.date(args, "from"), self.date(args, "to"))
+        # One site's days are its own; all sites together are counted in UTC days.
+        self.zone = self.site.time_zone if self.site else "UTC"
+        self.start, self.end = period(self.date(args, "from"), self.date(args, "to"), self.zone)
         self.filters = reports.Filters(self.start, self.end, self.site.id if self.site else None,
-                                       self.touchpoint or None)
+                                       self.touchpoint or None, self.zone)
 
     def date(self, args, name):
         try:

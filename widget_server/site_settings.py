@@ -2,6 +2,7 @@
 admin form, the CLI and Site.change give the same message; and the LANG:KEY=TEXT lines
 both write string overrides in."""
 import re
+import zoneinfo
 from urllib.parse import urlsplit
 
 from . import locales
@@ -142,6 +143,19 @@ def _recovery_url(value, name="recovery_url"):
     return text
 
 
+def _time_zone(value):
+    """An IANA time zone name, such as Europe/Amsterdam or UTC."""
+    name = str(value or "").strip()
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ValueError(name)
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise SiteSettingError(f"time_zone: {name[:60]!r} is not an IANA time zone such as Europe/Amsterdam "
+                               "or America/New_York (or UTC)") from None
+    return name
+
+
 def _retention_days(value):
     if value in (None, ""):
         return None
@@ -161,6 +175,7 @@ SITE_SETTING_CHECKS = {
     "texts": _texts,
     "collect_time_on_page": _yes_or_no("collect_time_on_page"),
     "search_parameters": _search_parameters,
+    "time_zone": _time_zone,
     "recovery_url": _recovery_url,
     "recovery_urls": _per_touchpoint("recovery_urls", _recovery_url),
 }

@@ -1,5 +1,8 @@
 """Site management in the admin: create sites, change their settings, see the script tag
 and a live preview of the prompt."""
+import functools
+import zoneinfo
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
@@ -118,6 +121,7 @@ def site_page(site, problems=(), webhook_form=None, one_time=None, form=None):
         languages=sorted(locales.STRINGS),
         widget_version=served_script(current_app._get_current_object(), "widget").version,
         recovery_text=locales.strings_for(locales.DEFAULT_LANGUAGE, site.texts)["recovery"],
+        time_zones=time_zone_names(),
         **alerts_context(site, webhook_form),
         **threshold_help(site),
     )
@@ -230,6 +234,11 @@ def text_overrides(site):
                      for name, text in strings.items() if (language, name) not in own_fields)
 
 
+@functools.cache
+def time_zone_names():
+    return sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
 def lines(text):
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -278,6 +287,8 @@ def settings_from(form, site):
         if question:
             texts.setdefault("*", {})[f"question.{touchpoint}"] = question
     settings["texts"] = texts
+    if "time_zone" in form:
+        settings["time_zone"] = form["time_zone"]
     # A form without these fields (one made before them) leaves them as they are.
     if "recovery_url" in form:
         settings["recovery_url"] = form["recovery_url"]

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from .. import outbox, public_url, settings
-from ..assets import DEMO_SITE_KEY
+from ..demo import DEMO_SITE_KEY, SAMPLE_CUSTOMER, add_sample_answers
 from ..models import AdminUser, Site
 from .base import program
 
@@ -59,8 +59,10 @@ def show_settings():
 
 @click.command("demo", short_help="Serve the app with the demo help centre at /demo.")
 @where_to_listen
+@click.option("--sample-answers/--no-sample-answers", default=True, show_default=True,
+              help="Give a new demo site two months of sample answers (customer id demo-sample).")
 @with_appcontext
-def demo(host, port):
+def demo(host, port, sample_answers):
     """Create the demo site if missing and serve the app with a demo page at /demo."""
     app = current_app._get_current_object()
     use_served_address(app, host, port)
@@ -72,13 +74,20 @@ def demo(host, port):
         origins |= {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
     origins = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, origins)}
     with Site._meta.database.connection_context():
+        # Asked again at every page view (no cooldown), so both revisions of the article can be rated.
         demo_site = Site.get_or_none(Site.key == DEMO_SITE_KEY) or Site(
-            key=DEMO_SITE_KEY, name="Demo help centre", company="Northwind", auto_delay_seconds=8
+            key=DEMO_SITE_KEY, name="Demo help centre", company="Northwind", auto_delay_seconds=8, cooldown_days=0,
+            recovery_url=f"{base}/demo/contact",
         )
+        new = demo_site.id is None
         demo_site.change(add_origins=sorted(origins))
-        demo_site.save(force_insert=demo_site.id is None)
+        demo_site.save(force_insert=new)
+        samples = add_sample_answers(demo_site) if new and sample_answers else 0
         has_admin = AdminUser.select().exists()
     click.echo(f"Demo help centre: {base}/demo")
+    if samples:
+        click.echo(f"The demo site has {samples} sample answers; `{program()} answers delete --customer "
+                   f"{SAMPLE_CUSTOMER}` removes them.")
     click.echo(f"Admin pages:      {base}/admin")
     if not has_admin:
         click.echo(f"No admin yet: in another terminal run `{program()} admin add YOUR-NAME`.")

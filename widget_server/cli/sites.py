@@ -83,6 +83,7 @@ def site_settings(found):
         "sample_percent": found.sample_percent,
         "auto_delay_seconds": found.auto_delay_seconds,
         "auto_scroll_percent": found.auto_scroll_percent,
+        "time_zone": found.time_zone,
         "retention_days": found.retention_days,
         "recovery_url": found.recovery_url,
         "recovery_urls": found.recovery_urls,
@@ -129,6 +130,9 @@ def merged_pairs(current, values, option):
               help="Seconds on a page before the floating self-service prompt appears.")
 @click.option("--auto-scroll", "auto_scroll_percent", type=int,
               help="Scroll depth (%) that shows the floating prompt sooner.")
+@click.option("--time-zone", metavar="ZONE",
+              help="IANA time zone the site's days are counted in, such as Europe/Amsterdam (default UTC); "
+                   "a change counts the site's answers again.")
 @click.option("--recovery-url", metavar="URL",
               help="Page offered right after a difficult answer ('Still stuck? Contact support'); '' for none.")
 @click.option("--touchpoint-recovery-url", multiple=True, metavar="TOUCHPOINT=URL",
