@@ -102,6 +102,8 @@ class Site:
     """A framework's site: made once, the recipe applied and built on every run, then served."""
 
     name = ""
+    # What the answer's revision label looks like when the recipe gives one.
+    revision = None
 
     def __init__(self, work, server_url, blocks):
         self.folder = work / self.name
@@ -130,6 +132,8 @@ class Docusaurus(Site):
     name = "docusaurus"
     language, code_block = "--javascript", 2
     first, toggle = "/docs/intro", "button[class*=toggleButton]"
+    # metadata.lastUpdatedAt: the doc's last commit, in milliseconds.
+    revision = re.compile(r"[0-9]{13}")
     # The toggle goes from the system's scheme to light, then dark.
     dark = "document.documentElement.dataset.theme == 'dark'"
     # A link the run adds to the template's first doc (its "Next" link leads to a category
@@ -148,7 +152,12 @@ class Docusaurus(Site):
         # The recipe's first block goes inside the config object.
         config = re.sub(r"^(const config\b[^\n]*= \{\n)", lambda found: found[1] + "  " + self.code(0).strip() + "\n",
                         pristine.read_text(), count=1, flags=re.M)
+        # The recipe's version needs the docs' last update times, which come from git.
+        config = re.sub(r"(\bdocs: \{\n)", r"\1          showLastUpdateTime: true,\n", config, count=1)
         config_file.write_text(config)
+        if not (self.folder / ".git").exists():
+            run("git init --quiet && git add --all && git -c user.name=bench -c user.email=bench@example.com "
+                "commit --quiet --message site", self.folder, self.log)
         shutil.rmtree(self.folder / "src" / "theme", ignore_errors=True)
         # The recipe's swizzle command is written for JavaScript; it says what TypeScript takes.
         run(self.code(1).strip().replace("--javascript", self.language), self.folder, self.log)
@@ -231,6 +240,8 @@ export default async function Article({ params }) {
 class MkDocs(Site):
     name = "mkdocs"
     first, toggle = "/first/", "[data-md-component=palette] label:not([hidden])"
+    # page.update_date, without the git plugin.
+    revision = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
     dark = "document.body.dataset.mdColorScheme == 'slate'"
     next_link = "article a[href$='/second/']"
     # Instant navigation needs site_url; no web fonts (this machine reaches no font CDN).
@@ -338,6 +349,10 @@ def check(browser, site, server, site_key):
         stored = server.answers(site_key)
         ref = stored[0]["ref"] if stored else None
         results.append(("answer stored with the page's ref", ref == site.first, f"ref {ref!r}"))
+        if site.revision:
+            version = stored[0]["version"] if stored else None
+            results.append(("answer carries the page's revision", bool(site.revision.fullmatch(version or "")),
+                            f"version {version!r}"))
     page.evaluate("window.notReloaded = true")
     page.locator(site.next_link).first.click()
     page.wait_for_function(f"location.pathname != {site.first!r}")

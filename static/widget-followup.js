@@ -62,7 +62,9 @@ const recoveryLink = ({ h, cfg, setup, given, api }) => {
     method: 'POST', body: JSON.stringify({ site, secret }), keepalive: true,
   }).then((r) => r.ok || attempt > 1 || setTimeout(() => taken(attempt + 1), 2000), () => {});
   return h('p', { class: 'recovery' },
-    h('a', { href: address, target: '_blank', rel: 'noopener', click: () => taken(1) }, cfg.text.recovery));
+    // A middle click opens it too (auxclick).
+    h('a', { href: address, target: '_blank', rel: 'noopener', click: () => taken(1), auxclick: () => taken(1) },
+      cfg.text.recovery));
 };
 
 // effort: the answer's class. The touchpoint's reasons (setup.reasons, labelled in

@@ -17,9 +17,10 @@ from .helpers import answer_body, post, store
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
-def give(site, key, score, version, ref="kb-42", days_ago=0):
+def give(site, key, score, version, ref="kb-42", days_ago=0, reasons=()):
     store(site, {"key": f"{key:0>20}", "touchpoint": "kb-article", "scale": "agreement7", "score": score,
-                 "ref": ref, "version": version, "created_at": NOW - datetime.timedelta(days=days_ago)})
+                 "ref": ref, "version": version, "created_at": NOW - datetime.timedelta(days=days_ago),
+                 "reasons": list(reasons)})
 
 
 def test_an_answer_keeps_its_version_everywhere_it_is_given_out(client, site, auth):
@@ -120,12 +121,28 @@ def test_a_version_in_the_admins_url_that_is_no_label_is_reported_not_used(clien
     assert 'class="class-difficult"' in page  # every version shown
 
 
-def test_the_read_apis_summary_refuses_a_version_it_cannot_apply(client, site):
+def test_the_read_apis_summary_is_given_per_version(client, site):
+    # r2 of kb-42: 4 of 10 difficult (two chose "unclear"), on day 3 and 2; r1 elsewhere.
+    for number in range(10):
+        give(site, f"a{number}", 1 if number < 4 else 7, "r2", days_ago=2 + number % 2,
+             reasons=["unclear"] if number < 2 else ())
+        give(site, f"b{number}", 1, "r1", days_ago=20)
+        give(site, f"c{number}", 1, "r2", ref="kb-7", days_ago=40)  # the period before
     token = ApiToken.issue(site, "sync")[1]
+    headers = {"Authorization": f"Bearer {token}"}
 
-    response = client.get(f"/api/v1/sites/{site.key}/summary?version=r1", headers={"Authorization": f"Bearer {token}"})
+    body = client.get(f"/api/v1/sites/{site.key}/summary?version=r2&min_answers=1", headers=headers).json
+    bad = client.get(f"/api/v1/sites/{site.key}/summary?version=not+a+label", headers=headers)
 
-    assert (response.status_code, response.json["field"]) == (400, "version")
+    assert body["period"]["version"] == "r2"
+    assert body["headline"]["answers"]["value"] == 10 and body["headline"]["answers"]["previous"] == 10
+    assert body["headline"]["difficult"]["value"] == 40 and body["headline"]["difficult"]["previous"] == 100
+    assert body["by_touchpoint"]["kb-article"]["answers"] == 10
+    assert [(spot["place"], spot["answers"], spot["reasons"]) for spot in body["hot_spots"]] == [
+        ("kb-42", 10, {"unclear": 2})]
+    assert body["drivers"] == [{"reason": "unclear", "answers": 2, "percent_of_difficult": 50.0}]
+    assert sum(point["answers"] for point in body["trend"]["points"]) == 10
+    assert (bad.status_code, bad.json["field"]) == (400, "version")
 
 
 def test_the_summary_marks_a_hot_spot_whose_latest_version_changed(client, site, auth):

@@ -129,7 +129,7 @@ FIGURES = record(("answers", "ease_index", "difficult_percent"), answers=COUNT,
 SUMMARY = record(
     ("period", "headline", "by_touchpoint", "hot_spots", "hot_spots_unranked", "drivers", "trend"),
     period=record(("from", "to", "touchpoint"), to=DATE, touchpoint={"type": ["string", "null"]},
-                  **{"from": DATE}),
+                  version={"type": ["string", "null"]}, **{"from": DATE}),
     headline={"type": "object", "additionalProperties": METRIC},
     by_touchpoint={"type": "object", "additionalProperties": FIGURES},
     hot_spots={"type": "array", "items": record(
@@ -252,7 +252,10 @@ def document():
                 "parameters": [SITE_KEY, *READ_FILTERS,
                                {"name": "min_answers", "in": "query",
                                 "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
-                                "description": "Answers a place needs to be ranked (default 10)"}],
+                                "description": "Answers a place needs to be ranked (default 10)"},
+                               {"name": "version", "in": "query", "schema": or_empty(payloads.version.schema),
+                                "description": "Only the answers about this revision of the content (read from the "
+                                               "answers: no response rate, no version markers)"}],
                 "responses": {
                     "200": json_body({"$ref": "#/components/schemas/Summary"}, "The figures"),
                     **failures(400, 401, 403, 429, 503, e403="The token is for another site"),

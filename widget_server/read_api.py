@@ -72,22 +72,35 @@ def answers(key):
 
 @bp.get("/summary")
 def summary(key):
-    """Return the summary page's figures for the filters."""
+    """Return the summary page's figures for the filters; with `version`, for the answers
+    that name that revision of the content."""
     site = authorised_site(key)
     filters = filters_for(site, request.args)
-    if request.args.get("version"):
-        raise PayloadError("version", "the summary is not given per version yet; "
-                                      "/answers?version=… gives that version's answers")
-    figures, metrics = reports.headline(filters)
-    hot_spots, _, unranked = ranking.hot_spots(filters, minimum_answers=whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000))
-    latest = reports.latest_versions(filters, [(place.site_id, place.name) for place in hot_spots])
-    weekly, points = reports.trend(filters)
+    minimum = whole_number_argument(request.args, "min_answers", 10, low=0, high=1_000_000)
+    version = request.args.get("version", "")
+    if version:
+        found = reports.version_summary(filters, site, version)
+        figures, metrics = reports.headline_of(found.now, found.before)
+        by_touchpoint = found.by_touchpoint
+        ranked = [place for place in found.places if place.answers >= minimum]
+        hot_spots, unranked, latest = ranked[:15], len(found.places) - len(ranked), {}
+        drivers = [(reason, count, 100 * count / figures.difficult if figures.difficult else 0)
+                   for reason, count in found.reasons.most_common()]
+        weekly, points = found.weekly, found.points
+    else:
+        figures, metrics = reports.headline(filters)
+        by_touchpoint = reports.by_touchpoint(filters)
+        hot_spots, _, unranked = ranking.hot_spots(filters, minimum_answers=minimum)
+        latest = reports.latest_versions(filters, [(place.site_id, place.name) for place in hot_spots])
+        drivers = ranking.drivers(filters, figures.difficult)
+        weekly, points = reports.trend(filters)
     return jsonify({
-        "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint},
+        "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "touchpoint": filters.touchpoint,
+                   "version": version or None},
         "headline": {metric.key: {"value": metric.value, "previous": metric.previous,
                                                 "change": metric.change, "within_noise": metric.noise}
                      for metric in metrics},
-        "by_touchpoint": {touchpoint: figures_json(each) for touchpoint, each in reports.by_touchpoint(filters)},
+        "by_touchpoint": {touchpoint: figures_json(each) for touchpoint, each in by_touchpoint},
         "hot_spots": [{"place": place.name, "touchpoint": place.touchpoint, "answers": place.answers,
                        "difficult_percent": place.difficult_percent,
                        "difficult_interval": list(place.difficult_interval), "ease_index": place.ease_index,
@@ -95,7 +108,7 @@ def summary(key):
                       for place in hot_spots],
         "hot_spots_unranked": unranked,
         "drivers": [{"reason": reason, "answers": count, "percent_of_difficult": percent}
-                    for reason, count, percent in ranking.drivers(filters, figures.difficult)],
+                    for reason, count, percent in drivers],
         "trend": {"bucket": "week" if weekly else "day",
                   "points": [{"start": point.start.isoformat(), "answers": point.answers,
                               "ease_index": point.ease_index, "difficult_percent": point.difficult_percent}

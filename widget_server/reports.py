@@ -5,9 +5,10 @@ Every figure compares answers given on different scales only through the normali
 """
 import datetime
 import functools
+import json
 import operator
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 import peewee
@@ -172,7 +173,11 @@ def totals(filters):
 
 def headline(filters):
     """Return the headline metrics, each against the previous period of the same length."""
-    now, before = totals(filters), totals(filters.previous())
+    return headline_of(totals(filters), totals(filters.previous()))
+
+
+def headline_of(now, before):
+    """(now, the metrics of the Figures `now` against `before`, the period before)."""
     metrics = [
         Metric("answers", "Answers", now.answers, before.answers,
                stats.count_change_is_noise(before.answers, now.answers), better=0),
@@ -415,4 +420,55 @@ def place_journey(filters, name, searches=10):
     return Journey(searches=[(query, int(count)) for query, count in searched],
                    seconds={effort: statistics.median(values) if values else None for effort, values in timed.items()},
                    timed={effort: len(values) for effort, values in timed.items()})
+
+
+@dataclass
+class VersionSummary:
+    """The summary's parts for the answers that name one version, read from those answers
+    (the count tables have no version but VersionCount's places)."""
+
+    now: Figures
+    before: Figures
+    by_touchpoint: list
+    places: list  # ranking.Group-like: touchpoint, name, counts and reasons, hardest first
+    reasons: Counter
+    weekly: bool
+    points: list
+
+
+def version_summary(filters, site, version):
+    """The VersionSummary of one site's answers that name `version`, in the filters' period
+    (against the period before, like the headline)."""
+    from .ranking import Group
+
+    def labelled(period):
+        return answers_in(period).where(Answer.version == version)
+
+    place = rollups.place_column()
+    now, by_touchpoint, by_place = Figures(), defaultdict(Figures), defaultdict(Figures)
+    for touchpoint, name, scale_name, score, count in (
+            labelled(filters).select(Answer.touchpoint, place, Answer.scale, Answer.score, peewee.fn.COUNT(Answer.id))
+            .group_by(Answer.touchpoint, place, Answer.scale, Answer.score).tuples()):
+        for figures in (now, by_touchpoint[touchpoint], by_place[touchpoint, name]):
+            figures.add(scale_name, score, int(count))
+    before = Figures()
+    for scale_name, score, count in (labelled(filters.previous()).select(Answer.scale, Answer.score, peewee.fn.COUNT(Answer.id))
+                                     .group_by(Answer.scale, Answer.score).tuples()):
+        before.add(scale_name, score, int(count))
+    reasons, place_reasons = Counter(), defaultdict(Counter)
+    for touchpoint, name, chosen in (labelled(filters).where(Answer.effort_class == DIFFICULT, Answer.reasons != "[]")
+                                     .select(Answer.touchpoint, place, Answer.reasons).tuples()):
+        chosen = chosen if isinstance(chosen, list) else json.loads(chosen)
+        reasons.update(chosen)
+        place_reasons[touchpoint, name].update(chosen)
+    places = [Group(site.id, touchpoint, PLACE, name, figures.answers, figures.easy, figures.difficult,
+                    figures.ease_sum, place_reasons[touchpoint, name].most_common())
+              for (touchpoint, name), figures in by_place.items()]
+    places.sort(key=lambda group: (-group.difficult_interval[0], group.name))
+    day = rollups.local_day_sql(Answer.created_at, site, labelled(filters))
+    daily = (labelled(filters).select(day, peewee.fn.COUNT(Answer.id),
+                                      peewee.fn.SUM(peewee.Case(None, [(Answer.effort_class == DIFFICULT, 1)], 0)),
+                                      peewee.fn.SUM(Answer.ease)).group_by(day).tuples())
+    weekly, points = bucketed(filters, daily)
+    return VersionSummary(now, before, sorted(by_touchpoint.items()), places, reasons, weekly, points)
 
