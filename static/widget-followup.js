@@ -32,6 +32,13 @@ const searched = (names) => {
   } catch (e) { /* no referrer */ }
 };
 
+// The touchpoint's recovery link, as a URL this browser can open, or nothing.
+const recoveryAddress = (setup) => {
+  try {
+    return setup.recovery && new URL(setup.recovery);
+  } catch (e) { /* none this browser can open */ }
+};
+
 // The answer as widget.js gave it (`given`, about to be sent) gets its revision label,
 // when it is one the server takes (any other is left out, never the answer with it), the
 // seconds since the navigation began and the search that led here; then a ces:answer
@@ -40,10 +47,12 @@ const searched = (names) => {
 const complete = ({ cfg, setup, given, version, effort, container }) => {
   if (LABEL.test(version ?? '')) given.version = `${version}`;
   else if (version) console.warn('CES widget: data-ces-version is not 1-40 of A-Z a-z 0-9 . _ : -', version);
-  if (cfg.journey.seconds) given.seconds_on_page = Math.round(performance.now() / 1000);
-  const search = searched(cfg.journey.search);
+  // A configuration cached from before the journey has none.
+  const journey = cfg.journey || { search: [] };
+  if (journey.seconds) given.seconds_on_page = Math.round(performance.now() / 1000);
+  const search = searched(journey.search);
   if (search) given.search = search;
-  if (effort == 'difficult' && setup.recovery) given.recovery_offered = true;
+  if (effort == 'difficult' && recoveryAddress(setup)) given.recovery_offered = true;
   const { touchpoint, ref, score, id } = given;
   (container || document).dispatchEvent(new CustomEvent('ces:answer', {
     bubbles: true, detail: { touchpoint, ref, version: given.version || '', score, class: effort, id },
@@ -56,15 +65,17 @@ const complete = ({ cfg, setup, given, version, effort, container }) => {
 // is this browser's; a second try covers a click before the answer itself arrived).
 const recoveryLink = ({ h, cfg, setup, given, api }) => {
   const { site, id, secret, touchpoint, ref } = given;
-  const address = new URL(setup.recovery);
+  const address = recoveryAddress(setup);
   for (const [name, value] of Object.entries({ touchpoint, ref, answer: id })) address.searchParams.set(name, value);
+  // The answer itself may still be on its way (it retries for some seconds): so does this.
   const taken = (attempt) => fetch(`${api}answers/${id}/recovery`, {
     method: 'POST', body: JSON.stringify({ site, secret }), keepalive: true,
-  }).then((r) => r.ok || attempt > 1 || setTimeout(() => taken(attempt + 1), 2000), () => {});
+  }).then((r) => r.ok || attempt > 3 || setTimeout(() => taken(attempt + 1), 3000), () => {});
   return h('p', { class: 'recovery' },
-    // A middle click opens it too (auxclick).
-    h('a', { href: address, target: '_blank', rel: 'noopener', click: () => taken(1), auxclick: () => taken(1) },
-      cfg.text.recovery));
+    // A middle click opens it too (auxclick; button 1, not the context menu's).
+    h('a', {
+      href: address, target: '_blank', rel: 'noopener', click: () => taken(1), auxclick: (e) => e.button == 1 && taken(1),
+    }, cfg.text.recovery));
 };
 
 // effort: the answer's class. The touchpoint's reasons (setup.reasons, labelled in

@@ -298,7 +298,8 @@ button:hover{border-color:var(--a)}
       // page; it is usually here already, fetched when the visitor headed for the prompt.
       // Without it the answer goes without them.
       queue(given);
-      sent = followUp(effort, given).then(() => sendAnswer(given));
+      // Whatever the module does, the answer goes.
+      sent = followUp(effort, given).catch(warn).then(() => sendAnswer(given));
       sent.then(() => { status.textContent = cfg.text.saved; }, warn);
     };
 

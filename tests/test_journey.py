@@ -33,9 +33,12 @@ def test_the_journey_is_stored_and_given_out_with_the_answer(client, site, auth)
     assert (read["answers"][0]["seconds_on_page"], read["answers"][0]["search"]) == (95, "reset password")
 
 
-def test_an_answer_without_a_journey_has_none(client, site):
+def test_an_answer_without_a_journey_has_none(client, site, auth):
     assert post(client, "/api/v1/answers", answer_body(site)).status_code == 201
     assert (Answer.get().seconds_on_page, Answer.get().search) == (None, "")
+    auth.login()
+    exported = next(csv.DictReader(io.StringIO(client.get(f"/admin/export/answers.csv?site={site.key}").text)))
+    assert (exported["seconds_on_page"], exported["search"]) == ("", "")
 
 
 @pytest.mark.parametrize("field, value", [

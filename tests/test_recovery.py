@@ -37,7 +37,10 @@ def test_a_site_without_one_offers_none(client, site):
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "//help.example.com/contact", "help.example.com",
-                                 "https://help.example.com/a b", "data:text/html,hi", "https://" + "x" * 500 + ".com"])
+                                 "https://help.example.com/a b", "data:text/html,hi", "https://" + "x" * 500 + ".com",
+                                 # Accepted by Python, refused by browsers' URL parser (or by both):
+                                 "https://help.example.com:99999/c", "https://help.example.com:80a/c",
+                                 "https://exa<mple.com/c", "https://1.2.3.999/", "https://[::1", "https://[zz]/"])
 def test_an_address_that_is_no_http_page_is_refused_by_name(client, helped, auth, url):
     auth.login()
     page = client.get(f"/admin/sites/{helped.key}").text
@@ -120,3 +123,15 @@ def test_the_summary_counts_offered_and_taken(client, helped, auth):
     page = client.get(f"/admin/?site={helped.key}").text
 
     assert "offered after <strong>4</strong> difficult answers in this period, taken <strong>1</strong> time (25%)" in page
+
+
+def test_a_touchpoint_the_site_has_not_named_gets_self_services_link_as_the_widget_shows_it(client, app, site):
+    with app.app_context():
+        site.change(recovery_urls={"self-service": "https://help.example.com/self"})
+        site.save()
+    body = answer_body(site, touchpoint="checkout", score=1, recovery_offered=True)
+
+    assert post(client, "/api/v1/answers", body).status_code == 201
+    assert Answer.get().recovery == "offered"
+    assert config(client, site)["touchpoints"]["self-service"]["recovery"] == "https://help.example.com/self"
+    assert "checkout" not in config(client, site)["touchpoints"]

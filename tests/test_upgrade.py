@@ -223,6 +223,11 @@ def test_a_version_3_database_keeps_every_row_that_refers_to_a_table_given_a_col
         database.execute_sql('ALTER TABLE "site" DROP COLUMN "search_parameters"')
         database.execute_sql('ALTER TABLE "answer" DROP COLUMN "seconds_on_page"')
         database.execute_sql('ALTER TABLE "answer" DROP COLUMN "search"')
+        # What versions 5 to 7 added: the recovery link, time zones, the version counts.
+        for table, column in (("site", "recovery_url"), ("site", "recovery_urls"), ("site", "time_zone"),
+                              ("answer", "recovery_offered"), ("answer", "recovery_taken_at")):
+            database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+        database.execute_sql('DROP TABLE "versioncount"')
         migrations.SchemaVersion.update(version=3).execute()
     flask_db.database.close()
 
@@ -230,7 +235,8 @@ def test_a_version_3_database_keeps_every_row_that_refers_to_a_table_given_a_col
     with app.app_context():
         assert app.extensions["schema_upgrade"] == (3, migrations.VERSION)
         assert {model.__name__: model.select().count() for model in migrations.all_models()} == before
-        assert before["Answer"] == 1 and before["Delivery"] == 1
+        assert before["Answer"] == 1 and before["Delivery"] == 1 and before["VersionCount"] == 0
+        assert Site.get().time_zone == "UTC" and Answer.get().recovery == ""
         assert Site.get().collect_time_on_page is True
         assert Site.get().search_parameters == ["q", "query", "search"]
         assert Answer.get().seconds_on_page is None and Answer.get().search == ""

@@ -25,7 +25,7 @@ def inert(value):
     """Make a CSV cell a spreadsheet shows as text, never runs."""
     if isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False) if value else ""
-    text = str(value)
+    text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -111,6 +111,9 @@ def add_missing_columns(database, models):
     nullable or has a default, so existing rows stay valid)."""
     migrator = SchemaMigrator.from_database(database)
     for model in models:
+        # A table a later step makes (VersionCount, in version 7) is not there yet.
+        if not database.table_exists(model._meta.table_name):
+            continue
         present = {column.name for column in database.get_columns(model._meta.table_name)}
         missing = [field for field in model._meta.sorted_fields if field.column_name not in present]
         if missing:
@@ -124,6 +127,8 @@ def column_added(migrator, database, table, field):
     that refers to the table, a site's answers or an answer's pending alerts."""
     if field.null:
         return migrator.add_column(table, field.column_name, field)
+    if field.default is None:
+        raise ValueError(f"{table}.{field.column_name} may not be null and has no default: give it one")
     default = field.default() if callable(field.default) else field.default
     with_default = field.clone()
     with_default.constraints = [*(field.constraints or ()), peewee.SQL(f"DEFAULT {sql_literal(database, field.db_value(default))}")]

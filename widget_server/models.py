@@ -11,7 +11,7 @@ import peewee
 from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import rollups
+from . import locales, rollups
 from .db import FixedSelect, JSONField, flask_db
 from .scales import DEFAULT_SCALE, SCALES
 from .site_settings import DEFAULT_SEARCH_PARAMETERS, SITE_SETTING_CHECKS, SiteSettingError, normalise_origin
@@ -107,8 +107,10 @@ class Site(flask_db.Model):
         return set(self.touchpoint_scales) | set(self.recovery_urls) | questions
 
     def recovery_for(self, touchpoint):
-        """The recovery link's address for a touchpoint, or "" when it has none."""
-        return self.recovery_urls.get(touchpoint, self.recovery_url)
+        """The recovery link's address for a touchpoint, or "" when it has none. A touchpoint
+        the site has not named is asked like self-service (widget_config), link included."""
+        named = set(locales.BUILT_IN_TOUCHPOINTS) | self.configured_touchpoints()
+        return self.recovery_urls.get(touchpoint if touchpoint in named else "self-service", self.recovery_url)
 
     def kept_journey(self, fields):
         """The answer's fields without the parts of its journey this site does not collect:

@@ -137,7 +137,7 @@ SUMMARY = record(
         difficult_percent=PERCENT, difficult_interval={"type": "array", "items": PERCENT},
         ease_index=PERCENT, reasons={"type": "object", "additionalProperties": COUNT},
         latest_version={"anyOf": [{"type": "null"}, {"allOf": [FIGURES, record(
-            ("version", "first_answer", "change"), version=string(), first_answer=string(format="date-time"),
+            ("version", "first_answer", "change"), version=string(), first_answer=DATE,
             change={"type": "string", "enum": ["better", "worse", "within noise"]})]}]})},
     hot_spots_unranked=COUNT,
     drivers={"type": "array", "items": record(("reason", "answers", "percent_of_difficult"), reason=string(),

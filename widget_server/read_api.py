@@ -147,7 +147,8 @@ def version_json(version):
     """A place's latest version against the one before it, or None (fewer than two)."""
     if version is None:
         return None
-    return {"version": version.version, "first_answer": version.first_answer.isoformat() + "Z",
+    # The first day it was answered on (of the site's time zone): counts know days only.
+    return {"version": version.version, "first_answer": version.first_answer.date().isoformat(),
             "change": version.change, **figures_json(version.figures)}
 
 

@@ -376,7 +376,9 @@ def offset_stretches(tz, first, last):
         return int(moment.replace(tzinfo=UTC).astimezone(tz).utcoffset().total_seconds())
 
     stretches = []
-    moment, current = first - datetime.timedelta(days=1), offset(first - datetime.timedelta(days=1))
+    # On whole minutes, as zones change offset: the change is then found to the second.
+    moment = (first - datetime.timedelta(days=1)).replace(second=0, microsecond=0)
+    current = offset(moment)
     end = last + datetime.timedelta(days=1)
     while moment < end:
         following = moment + datetime.timedelta(days=1)

@@ -1,6 +1,8 @@
 """The rules a site's settings must meet, each check naming the setting it refuses, so the
 admin form, the CLI and Site.change give the same message; and the LANG:KEY=TEXT lines
 both write string overrides in."""
+import functools
+import ipaddress
 import re
 import zoneinfo
 from urllib.parse import urlsplit
@@ -129,15 +131,38 @@ def _yes_or_no(name):
     return check
 
 
+# A host name of letters, digits, dots and hyphens (IDN names as punycode), or an IPv6 address.
+HOST = re.compile(r"[a-z0-9.-]+|[0-9a-f:.]+")
+
+
+def numbers_are_an_address(host):
+    """Browsers read a host of numbers and dots as an IPv4 address: it must be one."""
+    if not re.fullmatch(r"[0-9.]+", host):
+        return True
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _recovery_url(value, name="recovery_url"):
     """A page's http(s) address, or "" for none: it becomes a link's href in the widget, so
     no other scheme (javascript: above all) gets through."""
     text = str(value or "").strip()
     if not text:
         return ""
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() or ord(ch) < 32 for ch in text):
-        raise SiteSettingError(f"{name}: {text[:60]!r} is not an http(s) address like https://help.example.com/contact")
+    refused = SiteSettingError(f"{name}: {text[:60]!r} is not an http(s) address like https://help.example.com/contact")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises for a port that is not 0-65535)
+    except ValueError:
+        raise refused from None
+    # The widget makes a URL of it: a host browsers refuse (a character or a number that
+    # cannot be in one) would break the follow-up, so only plain host names and addresses.
+    if (parts.scheme not in ("http", "https") or not parts.hostname or not HOST.fullmatch(parts.hostname)
+            or any(ch.isspace() or ord(ch) < 32 for ch in text) or not numbers_are_an_address(parts.hostname)):
+        raise refused
     if len(text) > 500:
         raise SiteSettingError(f"{name}: at most 500 characters")
     return text
@@ -146,14 +171,17 @@ def _recovery_url(value, name="recovery_url"):
 def _time_zone(value):
     """An IANA time zone name, such as Europe/Amsterdam or UTC."""
     name = str(value or "").strip()
-    try:
-        if not name or name.startswith(("/", ".")) or ".." in name:
-            raise ValueError(name)
-        zoneinfo.ZoneInfo(name)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    # Only the zones the time zone database lists ("localtime" is the host's, "Factory" none).
+    if name != "UTC" and name not in time_zone_names():
         raise SiteSettingError(f"time_zone: {name[:60]!r} is not an IANA time zone such as Europe/Amsterdam "
-                               "or America/New_York (or UTC)") from None
+                               "or America/New_York (or UTC)")
     return name
+
+
+@functools.cache
+def time_zone_names():
+    """The IANA zones a site may take, sorted."""
+    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory", "posixrules"}))
 
 
 def _retention_days(value):

@@ -1,8 +1,5 @@
 """Site management in the admin: create sites, change their settings, see the script tag
 and a live preview of the prompt."""
-import functools
-import zoneinfo
-
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
@@ -15,7 +12,7 @@ from .models import ApiToken, Site, utcnow
 from .payloads import LARGEST_INTEGER
 from .rollups import ScoreCount
 from .scales import SCALES
-from .site_settings import SiteSettingError, text_override
+from .site_settings import SiteSettingError, text_override, time_zone_names
 
 bp = admin_pages(Blueprint("sites", __name__, url_prefix="/admin/sites"))
 
@@ -232,11 +229,6 @@ def text_overrides(site):
     own_fields = {("*", f"question.{touchpoint}") for touchpoint in locales.BUILT_IN_TOUCHPOINTS}
     return "\n".join(f"{language}:{name}={text}" for language, strings in site.texts.items()
                      for name, text in strings.items() if (language, name) not in own_fields)
-
-
-@functools.cache
-def time_zone_names():
-    return sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
 
 def lines(text):

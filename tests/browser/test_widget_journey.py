@@ -127,3 +127,16 @@ def test_a_difficult_answer_offers_the_recovery_link_with_its_context_and_counts
     assert opened.value.url == href
     assert live_server.answers(key, "recovery_taken_at IS NOT NULL")[0]["key"] == answer["key"]
     assert page.evaluate("window.heard")[1]["detail"]["class"] == "difficult"
+
+
+def test_an_answer_goes_even_when_the_follow_up_module_breaks(visit, live_server, site_key):
+    guest = visit_recording(visit)
+    guest.context.route("**/widget-followup.*", lambda route: route.fulfill(
+        content_type="text/javascript", body="export default () => { throw new Error('broken module'); };"))
+    guest.open("revision.html", site_key)
+
+    guest.prompt(0).get_by_role("button", name="2", exact=True).click()
+
+    answer = live_server.answers(site_key)[0]
+    assert (answer["score"], answer["ref"]) == (2, "kb-1")
+    assert any("broken module" in line for line in guest.console)
