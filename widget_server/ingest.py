@@ -54,9 +54,7 @@ def add_follow_up(answer_id):
     # No such answer and someone else's look alike, so neither tells whether an id exists.
     if answer is None:
         raise PayloadError("secret", "does not open an answer with this id", 403)
-    hours = current_app.config["FOLLOW_UP_HOURS"]
-    if utcnow() > answer.created_at + datetime.timedelta(hours=hours):
-        raise PayloadError("id", f"takes no more follow-ups: they close {hours} hours after the answer", 410)
+    still_open(answer, "takes no more follow-ups: they close {hours} hours after the answer")
     reasons, comment = fields.get("reasons", []), fields.get("comment", "")
     # One follow-up per answer; the same one sent again is a retry.
     if answer.updated_at is not None:
@@ -79,12 +77,17 @@ def took_recovery(answer_id):
         raise PayloadError("secret", "does not open an answer with this id", 403)
     if not answer.recovery_offered:
         raise PayloadError("id", "no recovery link was offered with this answer", 409)
-    hours = current_app.config["FOLLOW_UP_HOURS"]
-    if utcnow() > answer.created_at + datetime.timedelta(hours=hours):
-        raise PayloadError("id", f"is closed: the recovery link is counted up to {hours} hours after the answer", 410)
+    still_open(answer, "is closed: the recovery link is counted up to {hours} hours after the answer")
     (Answer.update(recovery_taken_at=utcnow())
      .where(Answer.id == answer.id, Answer.recovery_taken_at.is_null()).execute())
     return "", 204
+
+
+def still_open(answer, refusal):
+    """Refuse (410, `refusal` with its {hours}) what comes for an answer past FOLLOW_UP_HOURS."""
+    hours = current_app.config["FOLLOW_UP_HOURS"]
+    if utcnow() > answer.created_at + datetime.timedelta(hours=hours):
+        raise PayloadError("id", refusal.format(hours=hours), 410)
 
 
 @bp.post("/impressions")

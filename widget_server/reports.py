@@ -338,7 +338,7 @@ def compared_versions(rows):
     (by their first answer), each marked against the one before it."""
     found = {}
     for version, first, scale_name, score, count in rows:
-        first = first if isinstance(first, datetime.datetime) else datetime.datetime.fromisoformat(str(first))
+        first = rollups.as_datetime(first)
         each = found.setdefault(version, VersionFigures(version, first, Figures()))
         each.first_answer = min(each.first_answer, first)
         each.figures.add(scale_name, score, int(count))
