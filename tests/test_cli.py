@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import click
+import pytest
 
 from widget_server.alert_models import Webhook
 
@@ -112,7 +113,8 @@ def test_admins_are_listed_given_a_new_password_and_removed(runner, admin):
     removed = runner.invoke(args=["admin", "remove", "olivia"])
     missing = runner.invoke(args=["admin", "remove", "olivia"])
 
-    assert listed.exit_code == 0 and listed.output.startswith("olivia\tcreated ") and "last login never" in listed.output
+    assert listed.exit_code == 0 and listed.output.startswith("olivia\towner\tevery site\tcreated ")
+    assert "last login never" in listed.output
     assert changed.exit_code == 0 and "sessions have ended" in changed.output
     assert removed.exit_code == 0
     assert missing.exit_code != 0 and "admin list" in missing.output
@@ -200,3 +202,55 @@ def test_site_show_prints_every_setting_the_site_has(runner, site):
     shown = json.loads(runner.invoke(args=["site", "show", site.key]).output.split("\n<script")[0])
 
     assert shown["retention_days"] == 90
+
+
+def test_the_first_admin_is_an_owner_and_later_ones_need_a_role(runner, site):
+    first = runner.invoke(args=["admin", "add", "olivia", "--password-stdin"], input="a long enough password\n")
+    second = runner.invoke(args=["admin", "add", "vera", "--password-stdin"], input="a long enough password\n")
+
+    assert first.exit_code == 0 and AdminUser.get(AdminUser.username == "olivia").role == "owner"
+    assert second.exit_code != 0 and "--role" in second.output
+    assert not AdminUser.select().where(AdminUser.username == "vera").exists()
+
+
+def test_admins_get_a_role_and_sites_from_the_command_line(runner, site, admin):
+    other = Site.create_with_key("Bank", ["https://bank.example"])
+    added = runner.invoke(args=["admin", "add", "vera", "--role", "viewer", "--site", site.key, "--password-stdin"],
+                          input="a long enough password\n")
+    changed = runner.invoke(args=["admin", "set", "vera", "--role", "editor", "--site", site.key, "--site", other.key])
+    listed = runner.invoke(args=["admin", "list"])
+
+    assert added.exit_code == 0, added.output
+    assert changed.exit_code == 0, changed.output
+    vera = AdminUser.get(AdminUser.username == "vera")
+    assert vera.role == "editor" and sorted(vera.site_ids()) == sorted([site.id, other.id])
+    assert f"vera\teditor\t{','.join(sorted([site.key, other.key]))}\t" in listed.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["admin", "set", "olivia", "--role", "viewer"], "only owner"),
+    (["admin", "set", "olivia", "--role", "god"], "god"),
+    (["admin", "set", "vera", "--site", "no-such-site"], "no site with key"),
+    (["admin", "set", "nobody", "--role", "viewer"], "no admin"),
+    (["admin", "set", "vera", "--email", "not an address"], "email"),
+    (["admin", "set", "vera", "--digest", "weekly"], "email"),
+])
+def test_admin_set_refuses_what_it_cannot_do_and_changes_nothing(runner, site, admin, args, message):
+    AdminUser.add("vera", "a long enough password", "viewer", [site])
+    AdminUser.add("eddie", "a long enough password", "editor", [site])
+
+    result = runner.invoke(args=args)
+
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert AdminUser.get(AdminUser.username == "olivia").role == "owner"
+    vera = AdminUser.get(AdminUser.username == "vera")
+    assert (vera.role, vera.site_ids(), vera.email, vera.digest) == ("viewer", (site.id,), "", "")
+
+
+def test_the_last_owner_of_a_team_is_not_removed(runner, site, admin):
+    AdminUser.add("vera", "a long enough password", "viewer", [site])
+
+    result = runner.invoke(args=["admin", "remove", "olivia"])
+
+    assert result.exit_code != 0 and "only owner" in result.output
+    assert AdminUser.select().where(AdminUser.username == "olivia").exists()

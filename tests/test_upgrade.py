@@ -217,6 +217,9 @@ def test_a_version_3_database_keeps_every_row_that_refers_to_a_table_given_a_col
         site = Site.create_with_key("Version three", ["https://help.example.com"])
         Webhook.create(site=site, url="https://hooks.example.com/ces", secret="whsec_secret")
         store(site, {"key": "a" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1})
+        admin = AdminUser(username="olivia")
+        admin.set_password("correct horse battery")
+        admin.save()
         before = {model.__name__: model.select().count() for model in migrations.all_models()}
         database = flask_db.database
         database.execute_sql('ALTER TABLE "site" DROP COLUMN "collect_time_on_page"')
@@ -228,6 +231,9 @@ def test_a_version_3_database_keeps_every_row_that_refers_to_a_table_given_a_col
                               ("answer", "recovery_offered"), ("answer", "recovery_taken_at")):
             database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
         database.execute_sql('DROP TABLE "versioncount"')
+        # What version 8 added: roles, and the sites given to editors and viewers.
+        database.execute_sql('ALTER TABLE "adminuser" DROP COLUMN "role"')
+        database.execute_sql('DROP TABLE "adminsite"')
         migrations.SchemaVersion.update(version=3).execute()
     flask_db.database.close()
 
@@ -240,4 +246,6 @@ def test_a_version_3_database_keeps_every_row_that_refers_to_a_table_given_a_col
         assert Site.get().collect_time_on_page is True
         assert Site.get().search_parameters == ["q", "query", "search"]
         assert Answer.get().seconds_on_page is None and Answer.get().search == ""
+        # Every admin could do everything: each is an owner, and still logs in.
+        assert AdminUser.get().role == "owner" and AdminUser.get().check_password("correct horse battery")
     flask_db.database.close()

@@ -86,7 +86,7 @@ def create_app(test_config=None):
     limits.init_app(app)
 
     from . import (admin, api, assets, auth, cli, demo, errors, export, home, ingest, outbox, preview, read_api,
-                   sites_admin)
+                   sites_admin, team)
 
     app.before_request(outbox.start_worker_once)
 
@@ -97,7 +97,7 @@ def create_app(test_config=None):
     for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp):
         csrf.exempt(blueprint)
     for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp, auth.bp, admin.bp, sites_admin.bp, export.bp,
-                      assets.bp, home.bp, demo.bp):
+                      team.bp, assets.bp, home.bp, demo.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     errors.unmatched_api_requests_in_json(app, (api.bp, ingest.bp, preview.bp, read_api.bp))

@@ -1,8 +1,8 @@
 """The product owner's pages: the summary, a drill-down per hot spot, and the answers."""
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from . import charts, locales, ranking, reports, themes
-from .auth import admin_pages, login_required
+from .auth import admin_pages, requires
 from .models import Answer
 from .payloads import VERSION_LABEL, whole_number_argument
 from .rollups import PLACE
@@ -15,10 +15,10 @@ PAGE_SIZE = 50
 
 
 @bp.get("/")
-@login_required
+@requires("viewer")
 def summary():
     """Show where self-service is hardest, why, and whether it is getting easier."""
-    selection = Selection(request.args)
+    selection = Selection(request.args, g.admin)
     filters = selection.filters
     figures, metrics = reports.headline(filters)
     minimum = current_app.config["HOTSPOT_MIN_ANSWERS"]
@@ -53,10 +53,10 @@ PLACE_ORDER_NAMES = {"hardest": "hardest first", "answers": "most answers", "eas
 
 
 @bp.get("/places")
-@login_required
+@requires("viewer")
 def places():
     """Every ranked page, article and bot, in pages, in the order chosen."""
-    selection = Selection(request.args)
+    selection = Selection(request.args, g.admin)
     order = request.args.get("sort", "hardest")
     if order not in ranking.PLACE_ORDERS:
         selection.problems.append(f"sort: use one of {', '.join(ranking.PLACE_ORDERS)}; showing hardest first")
@@ -84,10 +84,10 @@ def places():
 
 
 @bp.get("/hot-spot")
-@login_required
+@requires("viewer")
 def hot_spot():
     """Show one page, article or bot: its trend, scores, reasons and comments."""
-    selection = Selection(request.args)
+    selection = Selection(request.args, g.admin)
     name = request.args.get("place", "")
     filters = selection.filters
     figures, versions = reports.place_figures_and_versions(filters, name)
@@ -117,10 +117,10 @@ def hot_spot():
 
 
 @bp.get("/themes")
-@login_required
+@requires("viewer")
 def comment_themes():
     """The comment themes of the selection (or one place), and the comments of one theme."""
-    selection = Selection(request.args)
+    selection = Selection(request.args, g.admin)
     place = request.args.get("place") or None
     term = request.args.get("term", "")[:200]
     found = themes.themes_for(selection.filters, place, minimum=current_app.config["THEME_MIN_COMMENTS"], limit=40)
@@ -131,10 +131,10 @@ def comment_themes():
 
 
 @bp.get("/answers")
-@login_required
+@requires("viewer")
 def answers():
     """List answers newest first, narrowed like the summary, fifty to a page."""
-    selection = Selection(request.args)
+    selection = Selection(request.args, g.admin)
     args = request.args.to_dict()
     if args.get("version") and not VERSION_LABEL.fullmatch(args["version"]):
         selection.problems.append("version: not a revision label (1-40 of A-Z, a-z, 0-9 and . _ : -); "

@@ -1,9 +1,9 @@
-"""Admin login: the login and logout views, the login_required guard, and the security
-headers every admin page is served with."""
+"""Admin login: the login and logout views, the guard every admin view states its role
+with (`requires`), and the security headers every admin page is served with."""
 import functools
 import time
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from .errors import admin_errors
 from .limits import refund_login_attempt, take_login_attempt
@@ -53,14 +53,28 @@ def admin_pages(blueprint):
 bp = admin_pages(Blueprint("auth", __name__, url_prefix="/admin"))
 
 
-def login_required(view):
-    @functools.wraps(view)
-    def wrapped(**kwargs):
-        if g.admin is None:
-            return redirect(url_for("auth.login", next=request.full_path))
-        return view(**kwargs)
+NO_ACCESS = "Your role or sites do not give you this page; an owner of this server can change that."
 
-    return wrapped
+
+def requires(role):
+    """Guard an admin view: a logged-in admin whose role allows `role` (models.ROLES), and
+    who may see the site the request names, in the URL (`key`) or as the query's or form's
+    `site`. Anyone else is sent to the login, or refused with a 403."""
+
+    def guard(view):
+        @functools.wraps(view)
+        def wrapped(**kwargs):
+            if g.admin is None:
+                return redirect(url_for("auth.login", next=request.full_path))
+            named = [key for key in (kwargs.get("key"), request.args.get("site"), request.form.get("site")) if key]
+            if not g.admin.may(role) or not all(g.admin.sees(key) for key in named):
+                abort(403, NO_ACCESS)
+            return view(**kwargs)
+
+        wrapped.required_role = role
+        return wrapped
+
+    return guard
 
 
 @bp.route("/login", methods=("GET", "POST"))

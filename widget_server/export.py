@@ -4,9 +4,9 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, g, request, stream_with_context
 
-from .auth import admin_pages, login_required
+from .auth import admin_pages, requires
 from .models import Answer
 from .selection import Selection, narrowed_answers
 
@@ -64,12 +64,12 @@ FORMATS = {"csv": (csv_lines, "text/csv"), "jsonl": (json_lines, "application/x-
 
 
 @bp.get("/answers.<format>")
-@login_required
+@requires("viewer")
 def answers(format):
     """Download the answers the summary's filters select, oldest first."""
     if format not in FORMATS:
         return "Export as answers.csv or answers.jsonl.", 404
-    selection = Selection(request.args)
+    selection = Selection(request.args, g.admin)
     query = narrowed_answers(selection.filters, request.args).order_by(Answer.id)
     lines, mimetype = FORMATS[format]
     name = f"ces-answers-{selection.start.isoformat()}-{selection.end.isoformat()}.{format}"

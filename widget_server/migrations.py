@@ -22,7 +22,7 @@ from . import rollups
 from .db import flask_db
 from .scales import SCALES
 
-VERSION = 7
+VERSION = 8
 # An advisory lock's number, the same for every server of this product on one database.
 ADVISORY_LOCK = zlib.crc32(b"widget-server schema upgrade")
 
@@ -81,9 +81,9 @@ def all_models():
     """Every table but the schema's version, in the order they are created. Imported when
     asked for: the tables' modules need the database wiring this module is part of."""
     from .alert_models import Delivery, Webhook
-    from .models import AdminUser, Answer, ApiToken, Impression, Site
+    from .models import AdminSite, AdminUser, Answer, ApiToken, Impression, Site
 
-    return (Site, Answer, Impression, AdminUser, ApiToken, Webhook, Delivery, *rollups.ROLLUP_MODELS)
+    return (Site, Answer, Impression, AdminUser, AdminSite, ApiToken, Webhook, Delivery, *rollups.ROLLUP_MODELS)
 
 
 def bring_up_to_date(database, found):
@@ -207,5 +207,15 @@ def versions_are_counted(database):
         rollups.count_versions(site)
 
 
+def admins_have_roles(database):
+    """Version 8: admins' roles, every admin made before an owner (what each could do), and
+    the table of the sites given to editors and viewers."""
+    from .models import AdminSite
+
+    database.create_tables([AdminSite], safe=True)
+    add_missing_columns(database, all_models())
+
+
 STEPS = {2: sessions_end_and_webhooks_are_standard, 3: answers_name_their_version, 4: answers_keep_their_journey,
-         5: answers_say_whether_help_was_offered, 6: sites_have_a_time_zone, 7: versions_are_counted}
+         5: answers_say_whether_help_was_offered, 6: sites_have_a_time_zone, 7: versions_are_counted,
+         8: admins_have_roles}

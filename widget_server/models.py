@@ -1,9 +1,10 @@
-"""Tables: sites, answers, impressions, admin users and read-API tokens. The alert tables are
+"""Tables: sites, answers, impressions, admin users (with their roles and sites) and read-API tokens. The alert tables are
 in alert_models.py, the count tables in rollups.py."""
 import datetime
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 import time
 
@@ -262,6 +263,17 @@ class Impression(flask_db.Model):
         indexes = ((("site", "touchpoint", "created_at"), False),)
 
 
+# Each role may do what the ones before it may: a viewer reads the summary, answers, comments
+# and export of the sites given; an editor also changes those sites' settings, alerts, API
+# tokens and privacy deletions; an owner does everything on every site, admins included.
+ROLES = ("viewer", "editor", "owner")
+DIGESTS = ("", "daily", "weekly")
+# One address, as HTML's e-mail inputs take it (no spaces or line breaks, which would let
+# it add a mail header; a domain outside ASCII in its xn-- form), and a dot in the domain.
+EMAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                           r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
+
+
 class AdminUser(flask_db.Model):
     username = peewee.CharField(max_length=80, unique=True)
     password_hash = peewee.CharField(max_length=255)
@@ -272,6 +284,88 @@ class AdminUser(flask_db.Model):
     session_version = peewee.IntegerField(default=lambda: new_session_version())
     created_at = peewee.DateTimeField(default=utcnow)
     last_login_at = peewee.DateTimeField(null=True)
+    # One of ROLES. The default is what every admin made before roles could do (schema 8).
+    role = peewee.CharField(max_length=10, default="owner")
+    # Where digests go, how often ("", daily or weekly) and at what hour of each site's day.
+    email = peewee.CharField(max_length=254, default="")
+    digest = peewee.CharField(max_length=10, default="")
+    digest_hour = peewee.IntegerField(default=8)
+
+    @classmethod
+    def add(cls, username, password, role, sites=()):
+        """Create an admin with a role and the sites given; ValueError names what is wrong."""
+        username = username.strip()
+        if not 0 < len(username) <= 80 or not username.isprintable():
+            raise ValueError("username: use 1 to 80 characters, no line breaks")
+        if cls.select().where(cls.username == username).exists():
+            raise ValueError(f"username: there is already an admin {username!r}")
+        if role not in ROLES:
+            raise ValueError(f"role: use one of {', '.join(reversed(ROLES))}")
+        admin = cls(username=username, role=role)
+        admin.set_password(password)
+        with flask_db.database.atomic():
+            admin.save()
+            admin.give(role, sites)
+        return admin
+
+    def may(self, role):
+        """Whether this admin's role allows what `role` may do."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    def visible_sites(self):
+        """A query of the sites this admin may see: every site for an owner, else the ones given."""
+        if self.role == "owner":
+            return Site.select()
+        return Site.select().join(AdminSite).where(AdminSite.admin == self.id)
+
+    def site_ids(self):
+        """The ids of the sites this admin may see, or None for every site (an owner)."""
+        if self.role == "owner":
+            return None
+        return tuple(site_id for (site_id,) in AdminSite.select(AdminSite.site).where(AdminSite.admin == self.id).tuples())
+
+    def sees(self, site_key):
+        return self.role == "owner" or self.visible_sites().where(Site.key == site_key).exists()
+
+    def subscribe(self, email, digest, hour):
+        """Set where this admin's digest goes, how often ("" for none) and at what hour."""
+        email = email.strip()
+        if email and not EMAIL_ADDRESS.fullmatch(email):
+            raise ValueError("email: give one address, like name@example.com")
+        if digest not in DIGESTS:
+            raise ValueError("digest: choose none, daily or weekly")
+        if digest and not email:
+            raise ValueError("email: give the address the digest goes to")
+        try:
+            hour = int(hour)
+        except (TypeError, ValueError):
+            hour = -1
+        if not 0 <= hour <= 23:
+            raise ValueError("digest_hour: choose an hour from 0 to 23")
+        self.email, self.digest, self.digest_hour = email, digest, hour
+        AdminUser.update(email=email, digest=digest, digest_hour=hour).where(AdminUser.id == self.id).execute()
+
+    def give(self, role, sites):
+        """Make this (saved) admin's role `role` with exactly `sites` (ignored for an owner,
+        who sees every site); refuse to leave the team without an owner."""
+        if role not in ROLES:
+            raise ValueError(f"role: use one of {', '.join(reversed(ROLES))}")
+        if self.role == "owner" and role != "owner" and not other_owners(self).exists():
+            raise ValueError(f"role: {self.username} is the only owner; make another admin an owner first")
+        with flask_db.database.atomic():
+            AdminUser.update(role=role).where(AdminUser.id == self.id).execute()
+            self.role = role
+            AdminSite.delete().where(AdminSite.admin == self.id).execute()
+            if role != "owner" and sites:
+                AdminSite.insert_many([{"admin": self.id, "site": site.id} for site in sites]).execute()
+
+    def remove(self):
+        """Delete this admin (their sessions end with them), unless they are the last owner
+        of a team that has others (who could then not manage it)."""
+        others = AdminUser.select().where(AdminUser.id != self.id)
+        if self.role == "owner" and others.exists() and not other_owners(self).exists():
+            raise ValueError(f"{self.username} is the only owner; make another admin an owner first")
+        self.delete_instance()
 
     def set_password(self, password):
         if len(password) < 10:
@@ -295,6 +389,20 @@ class AdminUser(flask_db.Model):
     def end_sessions(self):
         """End every session of this admin made so far."""
         AdminUser.update(session_version=new_session_version()).where(AdminUser.id == self.id).execute()
+
+
+def other_owners(admin):
+    return AdminUser.select().where((AdminUser.role == "owner") & (AdminUser.id != admin.id))
+
+
+class AdminSite(flask_db.Model):
+    """A site an editor or viewer is given."""
+
+    admin = peewee.ForeignKeyField(AdminUser, backref="given_sites", on_delete="CASCADE")
+    site = peewee.ForeignKeyField(Site, backref="admins", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("admin", "site"), True),)
 
 
 def new_session_version():

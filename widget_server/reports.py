@@ -29,6 +29,14 @@ class Filters:
     touchpoint: str | None = None
     # The time zone the dates are days of: the site's own, UTC for all sites together.
     zone: str = "UTC"
+    # The sites "all sites" takes in (an editor's or viewer's own); None: every site.
+    site_ids: tuple | None = None
+
+    def on_sites(self, column):
+        """The condition that keeps rows of the chosen site, or of the sites seen, on `column`."""
+        if self.site_id is not None:
+            return column == self.site_id
+        return peewee.Value(True) if self.site_ids is None else column.in_(self.site_ids)
 
     @property
     def days(self):
@@ -43,9 +51,7 @@ class Filters:
     def every_counted_day(self):
         """Whether these dates take in every day still counted, so that the all-time totals
         answer for them. Several tables of one page ask: each Filters asks the database once."""
-        days = ScoreCount.select(ScoreCount.day)
-        if self.site_id is not None:
-            days = days.where(ScoreCount.site_id == self.site_id)
+        days = ScoreCount.select(ScoreCount.day).where(self.on_sites(ScoreCount.site_id))
         first = days.order_by(ScoreCount.day).limit(1).scalar()
         last = days.order_by(ScoreCount.day.desc()).limit(1).scalar()
         return first is None or (self.start <= as_date(first) and as_date(last) <= self.end)
@@ -53,8 +59,7 @@ class Filters:
     def where(self, model):
         """The condition on a count table; a table of totals has no days to pick from."""
         condition = model.day.between(self.start, self.end) if "day" in model._meta.fields else peewee.Value(True)
-        if self.site_id is not None:
-            condition &= model.site_id == self.site_id
+        condition &= self.on_sites(model.site_id)
         if self.touchpoint:
             condition &= model.touchpoint == self.touchpoint
         return condition
@@ -276,9 +281,8 @@ def answers_in(filters):
     """Return a query of the raw answers in the filters' period, for lists and drill-downs."""
     start = rollups.local_midnight(filters.start, filters.zone)
     end = rollups.local_midnight(filters.end + datetime.timedelta(days=1), filters.zone)
-    query = Answer.select().where((Answer.created_at >= start) & (Answer.created_at < end))
-    if filters.site_id is not None:
-        query = query.where(Answer.site == filters.site_id)
+    query = Answer.select().where((Answer.created_at >= start) & (Answer.created_at < end)
+                                  & filters.on_sites(Answer.site))
     if filters.touchpoint:
         query = query.where(Answer.touchpoint == filters.touchpoint)
     return query

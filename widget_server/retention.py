@@ -6,8 +6,9 @@ from .db import flask_db
 from .models import Answer, Impression, Site, utcnow
 from .rollups import count_answer, forget_days_before, local_day, local_midnight
 
-def delete_customer(customer, site=None):
-    """Delete every answer carrying this customer id (on one site, or all); return how many."""
+def delete_customer(customer, site=None, site_ids=None):
+    """Delete every answer carrying this customer id (on one site, on the sites of
+    `site_ids`, or on all); return how many."""
     customer = customer.strip()
     if not customer:
         raise ValueError("customer: give the customer id whose answers to delete")
@@ -15,6 +16,8 @@ def delete_customer(customer, site=None):
     query = Answer.select(Answer, Site).join(Site).where(Answer.customer == customer)
     if site is not None:
         query = query.where(Answer.site == site)
+    if site_ids is not None:
+        query = query.where(Answer.site.in_(site_ids))
     deleted = 0
     with flask_db.database.atomic():
         for answer in list(query):

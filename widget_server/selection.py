@@ -65,9 +65,10 @@ class Selection:
     """The filters every admin page shares (site, touchpoint, date range), read from the
     query string; a value that cannot be read is reported and replaced by its default."""
 
-    def __init__(self, args):
+    def __init__(self, args, admin):
         self.problems = []
-        self.sites = list(Site.select().order_by(Site.name))
+        # "All sites" is the sites this admin may see; no other site is named or counted.
+        self.sites = list(admin.visible_sites().order_by(Site.name))
         self.site = next((site for site in self.sites if site.key == args.get("site")), None)
         if args.get("site") and self.site is None:
             self.problems.append("site: unknown site key; showing all sites")
@@ -79,7 +80,7 @@ class Selection:
         self.zone = self.site.time_zone if self.site else "UTC"
         self.start, self.end = period(self.date(args, "from"), self.date(args, "to"), self.zone)
         self.filters = reports.Filters(self.start, self.end, self.site.id if self.site else None,
-                                       self.touchpoint or None, self.zone)
+                                       self.touchpoint or None, self.zone, admin.site_ids())
 
     def date(self, args, name):
         try:
@@ -97,9 +98,7 @@ class Selection:
 
     def touchpoints(self):
         """Touchpoints to offer in the filter: the built-in ones and any answered."""
-        query = ScoreCount.select(ScoreCount.touchpoint).distinct()
-        if self.site:
-            query = query.where(ScoreCount.site_id == self.site.id)
+        query = ScoreCount.select(ScoreCount.touchpoint).distinct().where(self.filters.on_sites(ScoreCount.site_id))
         return sorted(set(locales.BUILT_IN_TOUCHPOINTS) | {row.touchpoint for row in query})
 
     def site_names(self):
@@ -117,9 +116,7 @@ def narrowed_answers(filters, args):
         query = reports.at_place(query, args["place"])
     if args.get("id"):
         # An alert's link: that one answer, whenever it was given.
-        query = Answer.select().where(Answer.key == args["id"])
-        if filters.site_id is not None:
-            query = query.where(Answer.site == filters.site_id)
+        query = Answer.select().where((Answer.key == args["id"]) & filters.on_sites(Answer.site))
     if args.get("class") in EFFORT_CLASSES:
         query = query.where(Answer.effort_class == args["class"])
     if args.get("with") == "comment":

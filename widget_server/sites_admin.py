@@ -6,7 +6,7 @@ from playhouse.flask_utils import get_object_or_404
 
 from . import locales, outbox, public_url, retention, webhooks
 from .assets import script_tag_for, served_script
-from .auth import admin_pages, login_required
+from .auth import admin_pages, requires
 from .alert_models import FORMATS, RULES, Delivery, Webhook
 from .models import ApiToken, Site, utcnow
 from .payloads import LARGEST_INTEGER
@@ -22,7 +22,7 @@ NUMBER_FIELDS = ("cooldown_days", "sample_percent", "auto_delay_seconds", "auto_
 
 
 @bp.get("/")
-@login_required
+@requires("editor")
 def index():
     """List the sites with their keys, origins and answer counts."""
     return sites_page()
@@ -42,30 +42,32 @@ def problems_of(error, fallback):
 
 
 def sites_page(errors=(), form=None):
-    sites = list(Site.select().order_by(Site.name))
-    totals = ScoreCount.select(ScoreCount.site_id, fn.SUM(ScoreCount.answers)).group_by(ScoreCount.site_id)
+    sites = list(g.admin.visible_sites().order_by(Site.name))
+    totals = (ScoreCount.select(ScoreCount.site_id, fn.SUM(ScoreCount.answers))
+              .where(ScoreCount.site_id.in_([site.id for site in sites])).group_by(ScoreCount.site_id))
     counts = {site_id: int(total) for site_id, total in totals.tuples()}
     return render_template("admin/sites.html", sites=sites, counts=counts, problems=list(errors), form=form or {})
 
 
 @bp.post("/privacy")
-@login_required
+@requires("editor")
 def delete_customer():
-    """Delete every answer of a customer id, on every site (a privacy request)."""
+    """Delete every answer of a customer id, on every site the admin may change (a privacy
+    request)."""
     customer = request.form.get("customer", "")
     if request.form.get("confirm") != "yes":
         flash("Nothing deleted: tick the box to confirm.")
     else:
         try:
             # Flashed messages travel in the session cookie (signed, not hidden): no customer id.
-            flash(f"Deleted that customer's answers: {retention.delete_customer(customer)}.")
+            flash(f"Deleted that customer's answers: {retention.delete_customer(customer, site_ids=g.admin.site_ids())}.")
         except ValueError as error:
             flash(str(error))
     return redirect(url_for("sites.index", _anchor="privacy"))
 
 
 @bp.post("/")
-@login_required
+@requires("owner")
 def create():
     """Create a site from a name and its origins."""
     form = request.form
@@ -79,7 +81,7 @@ def create():
 
 
 @bp.route("/<key>", methods=("GET", "POST"))
-@login_required
+@requires("editor")
 def edit(key):
     """Change a site's settings; every value is checked before anything is saved."""
     site = get_object_or_404(Site, Site.key == key)
@@ -135,7 +137,7 @@ def alerts_context(site, webhook_form=None):
 
 
 @bp.post("/<key>/webhooks")
-@login_required
+@requires("editor")
 def add_webhook(key):
     """Add an alert target; its signing secret is shown this once."""
     site = get_object_or_404(Site, Site.key == key)
@@ -153,7 +155,7 @@ def add_webhook(key):
 
 
 @bp.post("/<key>/tokens")
-@login_required
+@requires("editor")
 def issue_token(key):
     """Create a read API token; it is shown this once and only its hash is kept."""
     site = get_object_or_404(Site, Site.key == key)
@@ -166,7 +168,7 @@ def issue_token(key):
 
 
 @bp.post(f"/<key>/tokens/<{ROW_ID}:token_id>/revoke")
-@login_required
+@requires("editor")
 def revoke_token(key, token_id):
     """Revoke a read API token at once."""
     token = get_object_or_404(ApiToken.select().join(Site), (Site.key == key) & (ApiToken.id == token_id))
@@ -181,7 +183,7 @@ def webhook_of(key, webhook_id):
 
 
 @bp.post(f"/<key>/webhooks/<{ROW_ID}:webhook_id>/test")
-@login_required
+@requires("editor")
 def test_webhook(key, webhook_id):
     """Queue a test alert to a target."""
     webhooks.enqueue_test(webhook_of(key, webhook_id))
@@ -191,7 +193,7 @@ def test_webhook(key, webhook_id):
 
 
 @bp.post(f"/<key>/webhooks/<{ROW_ID}:webhook_id>/active")
-@login_required
+@requires("editor")
 def toggle_webhook(key, webhook_id):
     """Pause or resume a target."""
     webhook = webhook_of(key, webhook_id)
@@ -204,7 +206,7 @@ def toggle_webhook(key, webhook_id):
 
 
 @bp.post(f"/<key>/webhooks/<{ROW_ID}:webhook_id>/delete")
-@login_required
+@requires("editor")
 def delete_webhook(key, webhook_id):
     """Remove a target and its delivery history."""
     webhook = webhook_of(key, webhook_id)
@@ -214,7 +216,7 @@ def delete_webhook(key, webhook_id):
 
 
 @bp.get("/<key>/preview")
-@login_required
+@requires("editor")
 def preview(key):
     """The prompt as visitors see it, drawn by the real widget; nothing it sends is stored."""
     site = get_object_or_404(Site, Site.key == key)
