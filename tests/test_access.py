@@ -34,6 +34,7 @@ PUBLIC = {
     "ingest.add_follow_up": "written by the widget with the answer's secret",
     "ingest.took_recovery": "written by the widget with the answer's secret",
     "ingest.record_impression": "written by the widget from allowed origins",
+    "unsubscribe.confirm": "a digest's unsubscribe link, signed for its admin",
     "preview.config": "the admin preview's copy of the public config",
     "preview.answer": "the admin preview's writes, never stored",
     "preview.follow_up": "the admin preview's writes, never stored",

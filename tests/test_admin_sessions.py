@@ -140,13 +140,13 @@ def cli(server, *args, stdin=None):
 
 
 def test_a_removed_admins_session_does_not_open_the_next_admins_account(server):
-    cli(server, "admin", "add", "bob", "--password-stdin", stdin=PASSWORD + "\n")
+    cli(server, "admin", "add", "bob", "--role", "owner", "--password-stdin", stdin=PASSWORD + "\n")
     bob = Browser(server)
     assert bob.log_in("bob")[0] == 302 and bob.can_see_the_admin()
 
     cli(server, "admin", "remove", "bob")
     # SQLite gives the next row the id bob had.
-    cli(server, "admin", "add", "carol", "--password-stdin", stdin=PASSWORD + "\n")
+    cli(server, "admin", "add", "carol", "--role", "owner", "--password-stdin", stdin=PASSWORD + "\n")
 
     assert not bob.can_see_the_admin()
 

@@ -232,8 +232,10 @@ def test_a_version_3_database_keeps_every_row_that_refers_to_a_table_given_a_col
             database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
         database.execute_sql('DROP TABLE "versioncount"')
         # What version 8 added: roles, and the sites given to editors and viewers.
-        database.execute_sql('ALTER TABLE "adminuser" DROP COLUMN "role"')
+        for column in ("role", "email", "digest", "digest_hour"):
+            database.execute_sql(f'ALTER TABLE "adminuser" DROP COLUMN "{column}"')
         database.execute_sql('DROP TABLE "adminsite"')
+        database.execute_sql('DROP TABLE "digestsend"')
         migrations.SchemaVersion.update(version=3).execute()
     flask_db.database.close()
 
@@ -248,4 +250,5 @@ def test_a_version_3_database_keeps_every_row_that_refers_to_a_table_given_a_col
         assert Answer.get().seconds_on_page is None and Answer.get().search == ""
         # Every admin could do everything: each is an owner, and still logs in.
         assert AdminUser.get().role == "owner" and AdminUser.get().check_password("correct horse battery")
+        assert (AdminUser.get().email, AdminUser.get().digest) == ("", "")
     flask_db.database.close()

@@ -13,7 +13,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db, limits, public_url, settings
+from . import db, limits, mail, public_url, settings
 
 
 PACKAGE = Path(__file__).parent
@@ -68,6 +68,7 @@ def create_app(test_config=None):
     app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_URL"].startswith("https:")
 
     app.config["ALERT_ALLOWED_NETWORKS"] = allowed_networks(app.config["ALERT_ALLOWED_NETWORKS"])
+    mail.check_settings(app.config)
     # Peewee's DEBUG log prints every query with its values: webhook secrets and password
     # hashes included. Debug logging of the app must not turn that on.
     logging.getLogger("peewee").setLevel(logging.INFO)
@@ -86,7 +87,7 @@ def create_app(test_config=None):
     limits.init_app(app)
 
     from . import (admin, api, assets, auth, cli, demo, errors, export, home, ingest, outbox, preview, read_api,
-                   sites_admin, team)
+                   sites_admin, team, unsubscribe)
 
     app.before_request(outbox.start_worker_once)
 
@@ -94,10 +95,11 @@ def create_app(test_config=None):
     # protocol (preflights, Vary: Origin) and lets the browser read answers, refusals
     # included, so a web team sees in the console why a page was refused.
     CORS(app, resources={r"/api/*": {"origins": r".*", "max_age": 86400}})
-    for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp):
+    # The unsubscribe link is signed for its admin; mail clients post to it without a session.
+    for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp, unsubscribe.bp):
         csrf.exempt(blueprint)
     for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp, auth.bp, admin.bp, sites_admin.bp, export.bp,
-                      team.bp, assets.bp, home.bp, demo.bp):
+                      team.bp, unsubscribe.bp, assets.bp, home.bp, demo.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     errors.unmatched_api_requests_in_json(app, (api.bp, ingest.bp, preview.bp, read_api.bp))

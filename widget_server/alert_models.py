@@ -17,6 +17,9 @@ RULES = {
     "any": "every answer",
 }
 FORMATS = {"json": "JSON", "slack": "Slack-compatible text"}
+# An e-mail target's address is mailto: and its addresses (RFC 6068), its format this one.
+EMAIL = "email"
+EMAIL_FORMAT_NAME = "e-mail"
 
 
 class Webhook(flask_db.Model):
@@ -40,6 +43,14 @@ class Webhook(flask_db.Model):
     legacy_signature = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utcnow)
 
+    @property
+    def is_email(self):
+        return self.url.startswith("mailto:")
+
+    def addresses(self):
+        """An e-mail target's addresses."""
+        return self.url.removeprefix("mailto:").split(",") if self.is_email else []
+
     def matches(self, answer):
         """Tell whether an answer, as it is now, is one this target wants to hear about."""
         if self.touchpoint and answer.touchpoint != self.touchpoint:
@@ -58,7 +69,8 @@ class Webhook(flask_db.Model):
             scale = SCALES[self.site.scale_for(self.touchpoint)]
             rule += f": {scale.scores_up_to(self.threshold)} on the {scale.noun}"
         wait = f", after up to {self.grace_seconds} s for the follow-up" if self.grace_seconds else ""
-        return f"{rule}{' on ' + self.touchpoint if self.touchpoint else ''}, as {FORMATS[self.format]}{wait}"
+        kind = EMAIL_FORMAT_NAME if self.format == EMAIL else FORMATS[self.format]
+        return f"{rule}{' on ' + self.touchpoint if self.touchpoint else ''}, as {kind}{wait}"
 
 
 class Delivery(flask_db.Model):

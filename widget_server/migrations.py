@@ -81,9 +81,11 @@ def all_models():
     """Every table but the schema's version, in the order they are created. Imported when
     asked for: the tables' modules need the database wiring this module is part of."""
     from .alert_models import Delivery, Webhook
+    from .digests import DigestSend
     from .models import AdminSite, AdminUser, Answer, ApiToken, Impression, Site
 
-    return (Site, Answer, Impression, AdminUser, AdminSite, ApiToken, Webhook, Delivery, *rollups.ROLLUP_MODELS)
+    return (Site, Answer, Impression, AdminUser, AdminSite, ApiToken, Webhook, Delivery, DigestSend,
+            *rollups.ROLLUP_MODELS)
 
 
 def bring_up_to_date(database, found):
@@ -209,10 +211,12 @@ def versions_are_counted(database):
 
 def admins_have_roles(database):
     """Version 8: admins' roles, every admin made before an owner (what each could do), and
-    the table of the sites given to editors and viewers."""
+    the table of the sites given to editors and viewers; admins' digests and the table of
+    digests sent."""
+    from .digests import DigestSend
     from .models import AdminSite
 
-    database.create_tables([AdminSite], safe=True)
+    database.create_tables([AdminSite, DigestSend], safe=True)
     add_missing_columns(database, all_models())
 
 

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from . import retention, webhooks
+from . import digests, mail, retention, webhooks
 from .db import flask_db
 from .alert_models import Delivery
 from .models import utcnow
-from .webhooks import WebhookError, body_bytes, check_target, payload, signature_headers
+from .webhooks import WebhookError, alert_email, body_bytes, check_target, payload, signature_headers
 
 log = logging.getLogger(__name__)
 
@@ -57,21 +57,16 @@ def deliver_due(config, limit=20):
 
 
 def attempt(delivery, config):
-    """Post one delivery and record what happened."""
+    """Send one delivery (a post, or an e-mail) and record what happened."""
     webhook = delivery.webhook
-    body = body_bytes(payload(delivery, delivery.answer, webhook.site, config["PUBLIC_URL"]))
-    headers = {"Content-Type": "application/json", "User-Agent": "ces-widget-alerts/1",
-               **signature_headers(webhook, delivery.alert_id, body)}
     status, error = None, ""
-    try:
-        # Checked again at every attempt, and sent to the address checked: what a name
-        # resolves to can change, even between two lookups a moment apart.
-        parts, address = check_target(webhook.url, config["ALERT_ALLOWED_NETWORKS"])
-        status = post(parts, address, body, headers, config["ALERT_TIMEOUT_SECONDS"])
-        if not 200 <= status < 300:
-            error = f"the receiver answered HTTP {status}"
-    except (WebhookError, OSError, http.client.HTTPException) as problem:
-        error = str(problem) or problem.__class__.__name__
+    if webhook.is_email:
+        try:
+            mail.send(config, alert_email(delivery, config))
+        except mail.MailError as problem:
+            error = str(problem)
+    else:
+        status, error = post_alert(delivery, config)
     delivery.attempts += 1
     delivery.last_status = status
     delivery.last_error = error[:500]
@@ -92,7 +87,27 @@ def attempt(delivery, config):
         delivery.next_attempt_at = utcnow() + datetime.timedelta(seconds=BACKOFF_SECONDS[delivery.attempts - 1])
     delivery.save()
     # The URL may carry a token in its query string; log only where it points.
-    log.info("alert %s to %s: %s", delivery.alert_id, urlsplit(webhook.url).hostname, error or "delivered")
+    where = "e-mail" if webhook.is_email else urlsplit(webhook.url).hostname
+    log.info("alert %s to %s: %s", delivery.alert_id, where, error or "delivered")
+
+
+def post_alert(delivery, config):
+    """Post a delivery to its target's URL; return (HTTP status or None, what went wrong or "")."""
+    webhook = delivery.webhook
+    body = body_bytes(payload(delivery, delivery.answer, webhook.site, config["PUBLIC_URL"]))
+    headers = {"Content-Type": "application/json", "User-Agent": "ces-widget-alerts/1",
+               **signature_headers(webhook, delivery.alert_id, body)}
+    status, error = None, ""
+    try:
+        # Checked again at every attempt, and sent to the address checked: what a name
+        # resolves to can change, even between two lookups a moment apart.
+        parts, address = check_target(webhook.url, config["ALERT_ALLOWED_NETWORKS"])
+        status = post(parts, address, body, headers, config["ALERT_TIMEOUT_SECONDS"])
+        if not 200 <= status < 300:
+            error = f"the receiver answered HTTP {status}"
+    except (WebhookError, OSError, http.client.HTTPException) as problem:
+        error = str(problem) or problem.__class__.__name__
+    return status, error
 
 
 class CheckedConnection(http.client.HTTPConnection):
@@ -154,16 +169,18 @@ def post(parts, address, body, headers, timeout):
 
 
 PURGE_EVERY = datetime.timedelta(hours=1)
+DIGESTS_EVERY = datetime.timedelta(minutes=1)
 
 
 class Worker:
-    """Delivers alerts, and hourly purges answers past retention, in the background of one
-    process until the process ends."""
+    """Delivers alerts, sends the digests that are due (looked for each minute), and hourly
+    purges answers past retention, in the background of one process until the process ends."""
 
     def __init__(self, app):
         self.app = app
         self.thread = threading.Thread(target=self.run, name="ces-alerts", daemon=True)
         self.purged_at = None
+        self.digests_at = None
 
     def start(self):
         self.thread.start()
@@ -177,6 +194,9 @@ class Worker:
                 with self.app.app_context(), flask_db.database.connection_context():
                     while deliver_due(self.app.config):
                         pass
+                    if self.digests_at is None or utcnow() - self.digests_at > DIGESTS_EVERY:
+                        self.digests_at = utcnow()
+                        digests.send_due(self.app.config)
                     if self.purged_at is None or utcnow() - self.purged_at > PURGE_EVERY:
                         self.purged_at = utcnow()
                         retention.purge_expired()

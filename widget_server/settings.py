@@ -7,6 +7,7 @@ fails when README.md does not document one of them.
 import json
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,8 @@ class Setting:
     default: object
     help: str
     secret: bool = False
+    # A URL that may carry a password: shown with the password as ***.
+    password_in_url: bool = False
 
 
 SETTINGS = (
@@ -23,6 +26,7 @@ SETTINGS = (
         None,
         "Database URL understood by playhouse.db_url, e.g. postgresql://user:pw@host/ces. "
         "Unset: the SQLite file widget.sqlite3 in the instance folder.",
+        password_in_url=True,
     ),
     Setting(
         "DATABASE_POOL_SIZE",
@@ -141,6 +145,19 @@ SETTINGS = (
         "counts as failed.",
     ),
     Setting(
+        "SMTP_URL",
+        "",
+        "The SMTP server digests and e-mail alerts go through: smtp://user:password@host:587 "
+        "(STARTTLS) or smtps://user:password@host:465 (TLS); a password's special characters "
+        "percent-encoded. Empty: no e-mail.",
+        password_in_url=True,
+    ),
+    Setting(
+        "MAIL_FROM",
+        "",
+        "The address e-mail is sent from, such as ces@example.com; needed with SMTP_URL.",
+    ),
+    Setting(
         "CONFIG_MAX_AGE",
         300,
         "Seconds browsers may cache a site's widget configuration; "
@@ -189,6 +206,20 @@ def describe(config):
             shown = "(set)" if value else "(unset)"
         elif value is None:
             shown = "(unset)"
+        elif setting.password_in_url:
+            shown = json.dumps(redacted(value))
         else:
             shown = json.dumps(value)
         yield setting.name, shown, setting.help
+
+
+def redacted(url):
+    """A URL as it may be printed: any password replaced by ***."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    except (ValueError, TypeError):
+        return "(unreadable)"
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
-from . import locales, outbox, public_url, retention, webhooks
+from . import locales, mail, outbox, public_url, retention, webhooks
 from .assets import script_tag_for, served_script
 from .auth import admin_pages, requires
 from .alert_models import FORMATS, RULES, Delivery, Webhook
@@ -133,7 +133,8 @@ def alerts_context(site, webhook_form=None):
     targets = Webhook.select(Webhook, Site).join(Site).where(Webhook.site == site).order_by(Webhook.id)
     return {"webhooks": list(targets), "deliveries": list(deliveries),
             "api_tokens": list(site.api_tokens.order_by(ApiToken.id)),
-            "rules": RULES, "formats": FORMATS, "webhook_form": webhook_form or {}}
+            "rules": RULES, "formats": FORMATS, "webhook_form": webhook_form or {},
+            "mail_configured": mail.configured(current_app.config)}
 
 
 @bp.post("/<key>/webhooks")
@@ -146,9 +147,12 @@ def add_webhook(key):
         webhook = webhooks.create_webhook(
             site, form.get("url", ""), form.get("rule", ""), form.get("threshold"), form.get("touchpoint", "").strip(),
             form.get("format", "json"), current_app.config["ALERT_ALLOWED_NETWORKS"],
-            grace_seconds=form.get("grace_seconds", 60))
+            grace_seconds=form.get("grace_seconds", 60), mail_configured=mail.configured(current_app.config))
     except webhooks.WebhookError as error:
         return site_page(site, problems_of(error, "url"), webhook_form=form), 400
+    if webhook.is_email:
+        flash(f"Alerts for {webhook.describe()} now go to {', '.join(webhook.addresses())}.")
+        return redirect(url_for("sites.edit", key=site.key, _anchor="alerts"))
     # The page itself, not a redirect: a secret must not ride in the session cookie.
     return site_page(site, one_time=(f"The signing secret of the alerts for {webhook.describe()} to {webhook.url}",
                                      webhook.secret))

@@ -14,8 +14,10 @@ import ssl
 import time
 from urllib.parse import urlsplit
 
+from . import mail
 from .locales import TOUCHPOINT_NAME
-from .alert_models import FORMATS, RULES, Delivery, Webhook
+from .alert_models import EMAIL, FORMATS, RULES, Delivery, Webhook
+from .models import EMAIL_ADDRESS
 
 # Standard Webhooks (standardwebhooks.com): the alert's id, the moment it was signed, and
 # the signature of both with the body.
@@ -37,9 +39,18 @@ def new_secret():
 
 
 def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", format="json", allowed_networks=(),
-                   grace_seconds=60):
-    """Check and store a target; returns it with its freshly generated secret."""
-    check_target(url, allowed_networks)
+                   grace_seconds=60, mail_configured=False):
+    """Check and store a target, a URL or e-mail addresses; returns it with its freshly
+    generated secret (which e-mail targets do not use)."""
+    url = str(url).strip()
+    addresses = email_addresses(url)
+    if addresses:
+        if not mail_configured:
+            raise WebhookError("url: e-mail alerts need the server's SMTP_URL and MAIL_FROM settings; "
+                               "set them, or give an http(s) URL")
+        url, format = "mailto:" + ",".join(addresses), EMAIL
+    else:
+        check_target(url, allowed_networks)
     try:
         grace_seconds = int(grace_seconds)
     except (TypeError, ValueError):
@@ -59,10 +70,31 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
         threshold = None
     if touchpoint and not TOUCHPOINT_NAME.fullmatch(touchpoint):
         raise WebhookError("touchpoint: 1-40 of a-z, 0-9 and -, or blank for every touchpoint")
-    if format not in FORMATS:
+    if format not in FORMATS and format != EMAIL:
         raise WebhookError(f"format: use one of {', '.join(FORMATS)}")
-    return Webhook.create(site=site, url=url.strip(), secret=new_secret(), rule=rule,
+    return Webhook.create(site=site, url=url, secret=new_secret(), rule=rule,
                           threshold=threshold, touchpoint=touchpoint, format=format, grace_seconds=grace_seconds)
+
+
+MOST_ADDRESSES = 10
+
+
+def email_addresses(target):
+    """The addresses of an e-mail target (mailto:a@example.com,b@example.com, or the
+    addresses alone, comma-separated), or [] for anything that is not one; WebhookError
+    names a bad address."""
+    text = target.removeprefix("mailto:")
+    if not target.startswith("mailto:") and ("@" not in text or "://" in text):
+        return []
+    addresses = [address.strip() for address in text.split(",") if address.strip()]
+    for address in addresses:
+        if not EMAIL_ADDRESS.fullmatch(address):
+            raise WebhookError(f"url: {address[:100]!r} is not an e-mail address like name@example.com")
+    if not 0 < len(addresses) <= MOST_ADDRESSES:
+        raise WebhookError(f"url: give 1 to {MOST_ADDRESSES} e-mail addresses, separated by commas")
+    if len(",".join(addresses)) + 7 > Webhook.url.max_length:
+        raise WebhookError(f"url: at most {Webhook.url.max_length} characters")
+    return list(dict.fromkeys(addresses))
 
 
 # IPv6 addresses that carry an IPv4 address in their last 32 bits: IPv4-compatible,
@@ -170,6 +202,25 @@ def slack_text(answer, site, admin_url):
     comment = "".join(f"\n> {line}" for line in slack_escaped(answer.comment).splitlines())
     return (f"{answer.effort_class.capitalize()} answer on {name}: {answer.score} on {answer.scale} "
             f"({slack_escaped(where)}){comment}\n<{admin_url}|Open in the admin>")
+
+
+def alert_email(delivery, config):
+    """The e-mail of an alert to an e-mail target: plain text, the customer's words quoted."""
+    answer, site, webhook = delivery.answer, delivery.webhook.site, delivery.webhook
+    admin_url = payload(delivery, answer, site, config["PUBLIC_URL"])["admin_url"]
+    if answer is None:
+        subject = f"Test alert for {site.name}"
+        text = f"A test alert from the CES widget for {site.name}: alerts for {webhook.describe()} come to this address.\n"
+    else:
+        subject = f"{answer.effort_class.capitalize()} answer on {site.name}: {answer.score} on {answer.scale}"
+        details = [("Touchpoint", answer.touchpoint), ("Page or article", answer.ref), ("Agent", answer.agent),
+                   ("Customer", answer.customer), ("Reasons", ", ".join(answer.reasons)),
+                   ("Page", answer.page_url), ("Version", answer.version)]
+        text = f"{subject}.\n\n" + "".join(f"{name}: {value}\n" for name, value in details if value)
+        if answer.comment:
+            text += "\nComment:\n" + "".join(f"> {line}\n" for line in answer.comment.splitlines())
+    text += f"\nOpen in the admin: {admin_url}\n\nAlert {delivery.alert_id}; these alerts are set on the site's admin page.\n"
+    return mail.message(config, webhook.addresses(), subject, text, headers={"X-CES-Alert-Id": delivery.alert_id})
 
 
 def signing_key(secret, legacy=False):

@@ -7,6 +7,7 @@ from .. import create_app
 from .admins import admin
 from .alerts import alerts
 from .data import answers, backup, db_group, rollups_group
+from .digest import digest
 from .serving import demo, run, show_settings
 from .sites import site
 
@@ -36,4 +37,4 @@ def init_app(app):
 
 def commands():
     """Every command of `widget-server`, in the order its reference lists them."""
-    return (run, demo, site, admin, alerts, answers, db_group, rollups_group, backup, show_settings)
+    return (run, demo, site, admin, alerts, digest, answers, db_group, rollups_group, backup, show_settings)

@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import outbox, webhooks
+from .. import mail, outbox, webhooks
 from ..alert_models import FORMATS, RULES, Webhook
 from ..models import Site
 from ..payloads import LARGEST_INTEGER
@@ -34,11 +34,13 @@ def alerts_add(site_key, url, rule, threshold, touchpoint, format_, grace_second
         site = site_or_fail(site_key)
         try:
             webhook = webhooks.create_webhook(site, url, rule, threshold, touchpoint, format_,
-                                              current_app.config["ALERT_ALLOWED_NETWORKS"], grace_seconds=grace_seconds)
+                                              current_app.config["ALERT_ALLOWED_NETWORKS"], grace_seconds=grace_seconds,
+                                              mail_configured=mail.configured(current_app.config))
         except webhooks.WebhookError as error:
             fail(str(error))
     click.echo(f"Target {webhook.id}: {webhook.describe()}, to {webhook.url}")
-    click.echo(f"Signing secret (shown only now; verify deliveries with it): {webhook.secret}")
+    if not webhook.is_email:
+        click.echo(f"Signing secret (shown only now; verify deliveries with it): {webhook.secret}")
 
 
 @alerts.command("list")
