@@ -161,6 +161,16 @@ def test_a_refused_digest_is_retried_not_lost(app, week, relay, tmp_path):
     assert len(relay.messages) == 1 and DigestSend.get().status == "sent"
 
 
+def test_a_digest_due_for_someone_who_lost_the_site_is_not_sent(app, week, relay):
+    vera = subscribe("vera", "viewer", [week])
+    digests.queue_due(MONDAY)
+    vera.give("viewer", [])  # the owner takes the site away before the worker sends it
+
+    send_due(app, now=MONDAY)
+
+    assert relay.messages == [] and DigestSend.get().status == "skipped"
+
+
 def unsubscribe_path(message):
     return message["List-Unsubscribe"].strip("<>").removeprefix("https://ces.example.com")
 

@@ -38,7 +38,7 @@ class DigestSend(flask_db.Model):
     admin = peewee.ForeignKeyField(AdminUser, on_delete="CASCADE")
     site = peewee.ForeignKeyField(Site, on_delete="CASCADE")
     period = peewee.CharField(max_length=24)  # "daily 2026-11-30", "weekly 2026-11-23": the first day
-    status = peewee.CharField(max_length=9, default="pending")  # pending, sent, failed
+    status = peewee.CharField(max_length=9, default="pending")  # pending, sent, skipped, failed
     attempts = peewee.IntegerField(default=0)
     next_attempt_at = peewee.DateTimeField(default=utcnow)
     claimed_until = peewee.DateTimeField(null=True)
@@ -110,7 +110,8 @@ def attempt(row, config):
     end = start + datetime.timedelta(days=6 if kind == "weekly" else 0)
     error = ""
     # Sent only to someone still subscribed who may still see the site.
-    if admin.digest and admin.email and admin.sees(site.key):
+    wanted = bool(admin.digest and admin.email and admin.sees(site.key))
+    if wanted:
         try:
             mail.send(config, digest_message(config, admin, site, kind, start, end))
         except mail.MailError as problem:
@@ -118,7 +119,9 @@ def attempt(row, config):
     row.attempts += 1
     row.claimed_until = None
     row.last_error = error[:500]
-    if not error:
+    if not wanted:
+        row.status = "skipped"
+    elif not error:
         row.status, row.sent_at = "sent", utcnow()
     elif row.attempts > len(RETRY_MINUTES):
         row.status = "failed"

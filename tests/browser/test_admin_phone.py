@@ -8,7 +8,7 @@ from .conftest import ARTIFACTS
 PAGES = ["/", "/admin/login", "/admin/", "/admin/?touchpoint=kb-article", "/admin/answers",
          "/admin/answers?class=difficult&with=comment", "/admin/hot-spot?site={key}&place=kb-reset-password",
          "/admin/places?site={key}", "/admin/sites/", "/admin/sites/{key}",
-         "/admin/sites/{key}/preview?touchpoint=kb-article"]
+         "/admin/sites/{key}/preview?touchpoint=kb-article", "/admin/team/", "/admin/account"]
 
 
 @pytest.mark.parametrize("width", [360, 1280])
