@@ -1,4 +1,5 @@
 """Database wiring: one FlaskDB whose database is chosen when the app is created."""
+import datetime
 import json
 import os
 from pathlib import Path
@@ -119,6 +120,22 @@ def keep_sqlite_files_private(database):
 def transaction():
     """The one transaction a write runs in: everything in it is stored, or nothing."""
     return flask_db.database.atomic()
+
+
+def claimed_when_due(model, now, claim_seconds, limit=None):
+    """Yield each due row of an outbox table (status, next_attempt_at, claimed_until) as
+    this worker claims it for claim_seconds: a row another worker holds is skipped, so no
+    two workers, in one process or on several servers, send the same one."""
+    free = model.claimed_until.is_null() | (model.claimed_until < now)
+    due = (model.select(model.id).where((model.status == "pending") & (model.next_attempt_at <= now) & free)
+           .order_by(model.next_attempt_at).limit(limit))
+    # Read whole before the first claim: a cursor left open holds SQLite's read snapshot,
+    # and a claim made under it fails once another connection has written since.
+    for row_id in [row_id for (row_id,) in due.tuples()]:
+        claim = (model.update(claimed_until=now + datetime.timedelta(seconds=claim_seconds))
+                 .where((model.id == row_id) & (model.status == "pending") & free))
+        if claim.execute() == 1:
+            yield model.get_by_id(row_id)
 
 
 class CachedInsert:

@@ -20,7 +20,7 @@ from flask import current_app, render_template, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from . import mail, ranking, reports, rollups, stats
-from .db import flask_db
+from .db import claimed_when_due, flask_db
 from .models import AdminUser, Answer, Site, utcnow
 from .scales import DIFFICULT
 
@@ -89,16 +89,10 @@ def send_due(config, now=None):
         return 0
     now = now or utcnow()
     queue_due(now)
-    free = DigestSend.claimed_until.is_null() | (DigestSend.claimed_until < now)
-    due = [row_id for (row_id,) in DigestSend.select(DigestSend.id)
-           .where((DigestSend.status == "pending") & (DigestSend.next_attempt_at <= now) & free).tuples()]
     tried = 0
-    for row_id in due:
-        claim = (DigestSend.update(claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS))
-                 .where((DigestSend.id == row_id) & (DigestSend.status == "pending") & free))
-        if claim.execute() == 1:
-            attempt(DigestSend.get_by_id(row_id), config)
-            tried += 1
+    for row in claimed_when_due(DigestSend, now, CLAIM_SECONDS):
+        attempt(row, config)
+        tried += 1
     return tried
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from . import digests, mail, retention, webhooks
-from .db import flask_db
+from .db import claimed_when_due, flask_db
 from .alert_models import Delivery
 from .models import utcnow
 from .webhooks import WebhookError, alert_email, body_bytes, check_target, payload, signature_headers
@@ -38,21 +38,10 @@ def wake():
 
 def deliver_due(config, limit=20):
     """Send every delivery that is due and not held by another worker; return how many were tried."""
-    now = utcnow()
-    free = Delivery.claimed_until.is_null() | (Delivery.claimed_until < now)
-    due = (Delivery.select(Delivery.id)
-           .where((Delivery.status == "pending") & (Delivery.next_attempt_at <= now) & free)
-           .order_by(Delivery.next_attempt_at).limit(limit))
-    # Read whole before the first claim: a cursor left open holds SQLite's read snapshot,
-    # and a claim made under it fails once another connection has written since.
-    due_ids = [delivery_id for (delivery_id,) in due.tuples()]
     tried = 0
-    for delivery_id in due_ids:
-        claim = (Delivery.update(claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS))
-                 .where((Delivery.id == delivery_id) & (Delivery.status == "pending") & free))
-        if claim.execute() == 1:
-            attempt(Delivery.get_by_id(delivery_id), config)
-            tried += 1
+    for delivery in claimed_when_due(Delivery, utcnow(), CLAIM_SECONDS, limit):
+        attempt(delivery, config)
+        tried += 1
     return tried
 
 
