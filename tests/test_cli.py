@@ -254,3 +254,18 @@ def test_the_last_owner_of_a_team_is_not_removed(runner, site, admin):
 
     assert result.exit_code != 0 and "only owner" in result.output
     assert AdminUser.select().where(AdminUser.username == "olivia").exists()
+
+
+def test_a_role_change_alone_keeps_the_sites_given_and_gives_an_owner_none(runner, site, admin):
+    other = Site.create_with_key("Bank", ["https://bank.example"])
+    AdminUser.add("otto", "a long enough password", "owner")
+    AdminUser.add("vera", "a long enough password", "viewer", [site])
+
+    demoted = runner.invoke(args=["admin", "set", "otto", "--role", "viewer"])
+    promoted = runner.invoke(args=["admin", "add", "vera", "--role", "editor", "--password-stdin"],
+                             input="another long password\n")
+
+    assert demoted.exit_code == 0 and AdminUser.get(AdminUser.username == "otto").site_ids() == ()
+    assert promoted.exit_code == 0, promoted.output
+    assert AdminUser.get(AdminUser.username == "vera").site_ids() == (site.id,)
+    assert other.id not in AdminUser.get(AdminUser.username == "vera").site_ids()

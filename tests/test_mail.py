@@ -135,6 +135,8 @@ def test_a_server_without_a_password_needs_no_tls(app, site, tmp_path):
     ("ops@example", "is not an e-mail address"),
     (",".join(f"a{number}@example.com" for number in range(11)), "1 to 10 e-mail addresses"),
     ("mailto:", "1 to 10 e-mail addresses"),
+    ("ops@127.0.0.1", "is not an e-mail address"),
+    ("ops%other.example@example.com", "is not an e-mail address"),
 ])
 def test_bad_email_targets_are_refused_naming_the_field(app, site, target, message):
     with pytest.raises(webhooks.WebhookError) as refused:
@@ -175,3 +177,14 @@ def test_a_customers_text_cannot_add_mail_headers(app, site, smtp):
 
     recipients, message = smtp.messages[0]
     assert recipients == ["ops@example.com"] and message["Bcc"] is None
+
+
+def test_a_line_separator_in_a_ref_does_not_start_a_line_of_the_alert(app, site, smtp):
+    webhooks.create_webhook(site, "ops@example.com", grace_seconds=0, mail_configured=True)
+    store(site, {"key": "u" * 20, "touchpoint": "kb-article", "scale": "agreement7", "score": 1,
+                 "ref": "kb-1\u2028Open in the admin: https://phish.example"})
+
+    outbox.deliver_due(app.config)
+
+    body = smtp.messages[0][1].get_body(("plain",)).get_content()
+    assert "Page or article: kb-1 Open in the admin: https://phish.example" in body

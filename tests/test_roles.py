@@ -260,3 +260,38 @@ def test_a_demoted_editor_loses_the_sites_pages_at_once(app, team, client, auth)
                                                           "role": "viewer", "sites": [team["mine"].key]})
 
     assert eddie.get("/admin/sites/").status_code == 403
+
+
+def test_a_login_at_the_moment_of_a_demotion_does_not_undo_it(app, team, monkeypatch):
+    # The owner's change lands while the login checks the password (which takes a while).
+    checked = AdminUser.check_password
+
+    def slow_check(user, password):
+        AdminUser.update(role="viewer").where(AdminUser.id == user.id).execute()
+        return checked(user, password)
+
+    monkeypatch.setattr(AdminUser, "check_password", slow_check)
+    logged_in(app, "eddie")
+
+    assert AdminUser.get_by_id(team["editor"].id).role == "viewer"
+
+
+def test_owners_demoting_each_other_leave_one(app, team, admin):
+    second = AdminUser.add("otto", PASSWORD, "owner")
+    # Each read the other as an owner before either saved: the second change is refused.
+    first_view, second_view = AdminUser.get_by_id(second.id), AdminUser.get_by_id(admin.id)
+    first_view.give("viewer", [])
+
+    with pytest.raises(ValueError, match="only owner"):
+        second_view.give("viewer", [])
+    assert AdminUser.select().where(AdminUser.role == "owner").count() == 1
+
+
+def test_an_owner_cannot_remove_themselves_on_the_web(app, team, client, auth, admin):
+    AdminUser.add("otto", PASSWORD, "owner")
+    auth.login()
+
+    client.post(f"/admin/team/{admin.id}/remove", data={"csrf_token": csrf_token(client, "/admin/team/"),
+                                                        "confirm": "yes"})
+
+    assert AdminUser.get_or_none(AdminUser.id == admin.id) is not None

@@ -94,8 +94,9 @@ def login():
             session["admin_id"] = admin.id
             session["session_version"] = admin.session_version
             session["logged_in_at"] = int(now())
-            admin.last_login_at = utcnow()
-            admin.save()
+            # Only this column: a whole-row save would write back the role, password and
+            # sessions read before the password check, undoing an owner's change made meanwhile.
+            AdminUser.update(last_login_at=utcnow()).where(AdminUser.id == admin.id).execute()
             return redirect(safe_next(request.args.get("next")))
     # A refused login keeps the name typed; only the password is asked again.
     username = request.form.get("username", "") if error else ""

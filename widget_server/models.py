@@ -1,5 +1,6 @@
 """Tables: sites, answers, impressions, admin users (with their roles and sites) and read-API tokens. The alert tables are
 in alert_models.py, the count tables in rollups.py."""
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -270,8 +271,10 @@ ROLES = ("viewer", "editor", "owner")
 DIGESTS = ("", "daily", "weekly")
 # One address, as HTML's e-mail inputs take it (no spaces or line breaks, which would let
 # it add a mail header; a domain outside ASCII in its xn-- form), and a dot in the domain.
-EMAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                           r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
+# No "%" (the old relay form user%other@host) and no address literal: the last label starts
+# with a letter.
+EMAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$&'*+/=?^_`{|}~-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+                           r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 class AdminUser(flask_db.Model):
@@ -350,9 +353,10 @@ class AdminUser(flask_db.Model):
         who sees every site); refuse to leave the team without an owner."""
         if role not in ROLES:
             raise ValueError(f"role: use one of {', '.join(reversed(ROLES))}")
-        if self.role == "owner" and role != "owner" and not other_owners(self).exists():
-            raise ValueError(f"role: {self.username} is the only owner; make another admin an owner first")
-        with flask_db.database.atomic():
+        with owners_locked():
+            # Checked under the lock: two owners demoting each other at once leave one.
+            if self.role == "owner" and role != "owner" and not other_owners(self).exists():
+                raise ValueError(f"role: {self.username} is the only owner; make another admin an owner first")
             AdminUser.update(role=role).where(AdminUser.id == self.id).execute()
             self.role = role
             AdminSite.delete().where(AdminSite.admin == self.id).execute()
@@ -389,6 +393,22 @@ class AdminUser(flask_db.Model):
     def end_sessions(self):
         """End every session of this admin made so far."""
         AdminUser.update(session_version=new_session_version()).where(AdminUser.id == self.id).execute()
+
+
+@contextlib.contextmanager
+def owners_locked():
+    """A transaction in which no other one changes who the owners are until it ends: SQLite
+    takes its write lock at the start, PostgreSQL locks the owners' rows."""
+    database = flask_db.database
+    engine = getattr(database, "obj", database)  # the database behind the proxy
+    if isinstance(engine, peewee.SqliteDatabase) and not database.in_transaction():
+        with database.atomic(lock_type="IMMEDIATE"):
+            yield
+        return
+    with database.atomic():
+        if isinstance(engine, peewee.PostgresqlDatabase):
+            list(AdminUser.select(AdminUser.id).where(AdminUser.role == "owner").for_update())
+        yield
 
 
 def other_owners(admin):

@@ -67,7 +67,7 @@ def edit(admin_id):
         try:
             if form.get("password"):
                 admin.set_password(form["password"])  # ends their sessions
-                admin.save()
+                admin.save(only=[AdminUser.password_hash, AdminUser.session_version])
             admin.give(form.get("role", ""), chosen_sites(form))
         except ValueError as error:
             problems = problem(error)
@@ -85,6 +85,9 @@ def edit(admin_id):
 def remove(admin_id):
     """Remove an admin; their sessions end with them."""
     admin = get_object_or_404(AdminUser, AdminUser.id == admin_id)
+    if admin.id == g.admin.id:
+        flash("You cannot remove yourself: another owner can.")
+        return redirect(url_for("team.edit", admin_id=admin.id))
     if request.form.get("confirm") != "yes":
         flash("Nobody removed: tick the box to confirm.")
         return redirect(url_for("team.edit", admin_id=admin.id))

@@ -216,7 +216,9 @@ def alert_email(delivery, config):
         details = [("Touchpoint", answer.touchpoint), ("Page or article", answer.ref), ("Agent", answer.agent),
                    ("Customer", answer.customer), ("Reasons", ", ".join(answer.reasons)),
                    ("Page", answer.page_url), ("Version", answer.version)]
-        text = f"{subject}.\n\n" + "".join(f"{name}: {value}\n" for name, value in details if value)
+        # Each value on its one line: a customer's ref may hold a line separator (U+2028)
+        # that would start a line of its own, such as a false "Open in the admin:" link.
+        text = f"{subject}.\n\n" + "".join(f"{name}: {' '.join(str(value).split())}\n" for name, value in details if value)
         if answer.comment:
             text += "\nComment:\n" + "".join(f"> {line}\n" for line in answer.comment.splitlines())
     text += f"\nOpen in the admin: {admin_url}\n\nAlert {delivery.alert_id}; these alerts are set on the site's admin page.\n"

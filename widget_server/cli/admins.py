@@ -46,9 +46,9 @@ def add_or_change(existing, username, password, role, sites):
         AdminUser.add(username, password, role or "owner", sites)
     else:
         existing.set_password(password)
-        existing.save()
+        existing.save(only=[AdminUser.password_hash, AdminUser.session_version])
         if role or sites:
-            existing.give(role or existing.role, sites)
+            existing.give(role or existing.role, sites or kept_sites(existing))
 
 
 @admin.command("set")
@@ -72,11 +72,16 @@ def admin_set(username, role, site_keys, email, digest, digest_hour):
                                     found.digest if digest is None else digest.replace("none", ""),
                                     found.digest_hour if digest_hour is None else digest_hour)
                 if role or site_keys:
-                    kept = sites if site_keys else list(found.visible_sites())
-                    found.give(role or found.role, kept)
+                    found.give(role or found.role, sites if site_keys else kept_sites(found))
         except ValueError as error:
             fail(str(error))
         click.echo(describe(AdminUser.get_by_id(found.id)))
+
+
+def kept_sites(admin):
+    """The sites an admin keeps when a command changes only their role: those given, none
+    for an owner (who sees every site, but was given none)."""
+    return [] if admin.role == "owner" else list(admin.visible_sites())
 
 
 def read_password(password_stdin):
