@@ -50,10 +50,10 @@ def test_a_refused_origin_is_shown_where_the_eye_is(visit, live_server, seeded_s
 def test_a_refused_alert_target_is_shown_where_the_eye_is(visit, live_server, seeded_site, width):  # noqa: F811
     page = admin_at(visit, live_server, f"/admin/sites/{seeded_site}", width)
 
-    page.get_by_label("Receiver URL").fill("http://127.0.0.1:9/hook")
+    page.get_by_label("Send to").fill("http://127.0.0.1:9/hook")
     page.get_by_role("button", name="Add target").click()
 
-    refused_as_a_person_sees_it(page, "Receiver URL", "http://127.0.0.1:9/hook", f"admin-refused-target-{width}.png")
+    refused_as_a_person_sees_it(page, "Send to", "http://127.0.0.1:9/hook", f"admin-refused-target-{width}.png")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
