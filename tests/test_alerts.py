@@ -244,7 +244,7 @@ def test_alert_targets_are_managed_in_the_admin(app, client, site, admin, receiv
 def test_answers_stored_while_the_worker_sends_do_not_stop_its_round(app, client, site, receiver, monkeypatch):
     hook = webhooks.create_webhook(site, receiver.url, "any", allowed_networks=LOOPBACK, grace_seconds=0)
     for number in range(3):
-        webhooks.enqueue_test(hook)
+        Delivery.create(webhook=hook, answer=None)  # three queued test alerts
     sent = outbox.attempt
 
     def attempt_while_a_customer_answers(delivery, config):

@@ -188,3 +188,25 @@ def test_a_line_separator_in_a_ref_does_not_start_a_line_of_the_alert(app, site,
 
     body = smtp.messages[0][1].get_body(("plain",)).get_content()
     assert "Page or article: kb-1 Open in the admin: https://phish.example" in body
+
+
+def test_test_alerts_go_at_most_once_a_minute_per_target(app, site, smtp, client, auth):
+    webhook = webhooks.create_webhook(site, "someone-else@example.com", mail_configured=True)
+    auth.login()
+    token = csrf_token(client, f"/admin/sites/{site.key}")
+
+    for _ in range(3):
+        client.post(f"/admin/sites/{site.key}/webhooks/{webhook.id}/test", data={"csrf_token": token})
+    outbox.deliver_due(app.config)
+
+    assert Delivery.select().count() == 1 and len(smtp.messages) == 1
+    assert "less than a minute ago" in client.get(f"/admin/sites/{site.key}").text
+
+
+def test_a_site_has_a_bounded_number_of_alert_targets(app, site):
+    for number in range(webhooks.MOST_TARGETS):
+        webhooks.create_webhook(site, f"ops{number}@example.com", mail_configured=True)
+
+    with pytest.raises(webhooks.WebhookError, match="url: a site has at most"):
+        webhooks.create_webhook(site, "one-more@example.com", mail_configured=True)
+    assert Webhook.select().count() == webhooks.MOST_TARGETS

@@ -190,9 +190,13 @@ def webhook_of(key, webhook_id):
 @requires("editor")
 def test_webhook(key, webhook_id):
     """Queue a test alert to a target."""
-    webhooks.enqueue_test(webhook_of(key, webhook_id))
-    outbox.wake()
-    flash("Test alert queued; its delivery shows below within seconds.")
+    try:
+        webhooks.enqueue_test(webhook_of(key, webhook_id))
+    except webhooks.WebhookError as error:
+        flash(str(error).removeprefix("test: ").capitalize())
+    else:
+        outbox.wake()
+        flash("Test alert queued; its delivery shows below within seconds.")
     return redirect(url_for("sites.edit", key=key, _anchor="deliveries"))
 
 

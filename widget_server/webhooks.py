@@ -4,6 +4,7 @@ The tables (Webhook, Delivery) are in alert_models.py: an answer that meets a ta
 gets a Delivery row in the transaction that stored it, and outbox.py sends it.
 """
 import base64
+import datetime
 import hashlib
 import hmac
 import ipaddress
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 from . import mail
 from .locales import TOUCHPOINT_NAME
 from .alert_models import EMAIL, FORMATS, RULES, Delivery, Webhook
-from .models import EMAIL_ADDRESS
+from .models import EMAIL_ADDRESS, utcnow
 
 # Standard Webhooks (standardwebhooks.com): the alert's id, the moment it was signed, and
 # the signature of both with the body.
@@ -43,6 +44,8 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
     """Check and store a target, a URL or e-mail addresses; returns it with its freshly
     generated secret (which e-mail targets do not use)."""
     url = str(url).strip()
+    if Webhook.select().where(Webhook.site == site).count() >= MOST_TARGETS:
+        raise WebhookError(f"url: a site has at most {MOST_TARGETS} alert targets; remove one first")
     addresses = email_addresses(url)
     if addresses:
         if not mail_configured:
@@ -77,6 +80,9 @@ def create_webhook(site, url, rule="difficult", threshold=None, touchpoint="", f
 
 
 MOST_ADDRESSES = 10
+# Each target can be tested and can mail its addresses: a site has a bounded number.
+MOST_TARGETS = 20
+TEST_PAUSE_SECONDS = 60
 
 
 def email_addresses(target):
@@ -165,6 +171,12 @@ def tls_context():
 
 
 def enqueue_test(webhook):
+    """Queue a test alert, at most one a minute per target: a test sends at once, and an
+    e-mail target's goes to addresses that may not be the sender's own."""
+    recent = Delivery.select().where((Delivery.webhook == webhook) & Delivery.answer.is_null()
+                                     & (Delivery.created_at > utcnow() - datetime.timedelta(seconds=TEST_PAUSE_SECONDS)))
+    if recent.exists():
+        raise WebhookError("test: a test alert went to this target less than a minute ago; try again in a minute")
     return Delivery.create(webhook=webhook, answer=None)
 
 

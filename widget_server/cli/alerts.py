@@ -79,7 +79,10 @@ def alerts_remove(webhook_id):
 def alerts_test(webhook_id):
     """Send a test alert to a target now and say how it went."""
     with Site._meta.database.connection_context():
-        delivery = webhooks.enqueue_test(webhook_or_fail(webhook_id))
+        try:
+            delivery = webhooks.enqueue_test(webhook_or_fail(webhook_id))
+        except webhooks.WebhookError as error:
+            fail(str(error))
         outbox.attempt(delivery, current_app.config)
     outcome = delivery.status if delivery.status == "delivered" else f"not delivered: {delivery.last_error}"
     click.echo(f"Test alert to {delivery.webhook.url}: {outcome}")
