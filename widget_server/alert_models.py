@@ -19,7 +19,6 @@ RULES = {
 FORMATS = {"json": "JSON", "slack": "Slack-compatible text"}
 # An e-mail target's address is mailto: and its addresses (RFC 6068), its format this one.
 EMAIL = "email"
-EMAIL_FORMAT_NAME = "e-mail"
 
 
 class Webhook(flask_db.Model):
@@ -69,7 +68,7 @@ class Webhook(flask_db.Model):
             scale = SCALES[self.site.scale_for(self.touchpoint)]
             rule += f": {scale.scores_up_to(self.threshold)} on the {scale.noun}"
         wait = f", after up to {self.grace_seconds} s for the follow-up" if self.grace_seconds else ""
-        kind = EMAIL_FORMAT_NAME if self.format == EMAIL else FORMATS[self.format]
+        kind = "e-mail" if self.is_email else FORMATS[self.format]
         return f"{rule}{' on ' + self.touchpoint if self.touchpoint else ''}, as {kind}{wait}"
 
 

@@ -75,11 +75,22 @@ def queue_due(now=None):
     """Make the row of every digest now due that has none yet."""
     now = now or utcnow()
     subscribed = AdminUser.select().where((AdminUser.digest != "") & (AdminUser.email != ""))
+    due = set()
     for admin in subscribed:
         for site in admin.visible_sites():
             period = latest_period(admin.digest, local_now(site, now), admin.digest_hour)
             if period:
-                DigestSend.insert(admin=admin, site=site, period=period[0], next_attempt_at=now).on_conflict_ignore().execute()
+                due.add((admin.id, site.id, period[0]))
+    if not due:
+        return
+    # Asked every minute for the rest of a due day: one read finds the rows made already.
+    made = set(DigestSend.select(DigestSend.admin, DigestSend.site, DigestSend.period)
+               .where(DigestSend.period.in_({period for _, _, period in due})).tuples())
+    missing = [{"admin": admin_id, "site": site_id, "period": period, "next_attempt_at": now}
+               for admin_id, site_id, period in sorted(due - made)]
+    if missing:
+        # Another server may make the same rows in the meantime: the unique index keeps one.
+        DigestSend.insert_many(missing).on_conflict_ignore().execute()
 
 
 def send_due(config, now=None):

@@ -79,8 +79,9 @@ class Selection:
         # One site's days are its own; all sites together are counted in UTC days.
         self.zone = self.site.time_zone if self.site else "UTC"
         self.start, self.end = period(self.date(args, "from"), self.date(args, "to"), self.zone)
+        seen = None if admin.role == "owner" else tuple(site.id for site in self.sites)
         self.filters = reports.Filters(self.start, self.end, self.site.id if self.site else None,
-                                       self.touchpoint or None, self.zone, admin.site_ids())
+                                       self.touchpoint or None, self.zone, seen)
 
     def date(self, args, name):
         try:

@@ -1,11 +1,13 @@
 """The people who use the admin: owners add, change and remove admins (their role and
 sites); every admin sets where and how often their digest comes."""
+from collections import defaultdict
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from playhouse.flask_utils import get_object_or_404
 
 from .auth import admin_pages, requires
-from .models import ROLES, AdminUser, Site
-from .sites_admin import ROW_ID
+from .models import ROLES, AdminSite, AdminUser, Site
+from .sites_admin import ROW_ID, problems_of
 
 bp = admin_pages(Blueprint("team", __name__, url_prefix="/admin"))
 
@@ -22,15 +24,11 @@ def chosen_sites(form):
     return list(Site.select().where(Site.key.in_(keys)).order_by(Site.name)) if keys else []
 
 
-def problem(error):
-    """[(form field, message)] for a ValueError "field: what is wrong"."""
-    name, _, _ = str(error).partition(":")
-    return [(name if name in ("username", "password", "role") else "role", str(error))]
-
-
 def team_page(problems=(), form=None):
     admins = list(AdminUser.select().order_by(AdminUser.username))
-    given = {admin.id: list(admin.visible_sites().order_by(Site.name)) for admin in admins if admin.role != "owner"}
+    given = defaultdict(list)  # one query for everyone's sites, not one per admin
+    for row in AdminSite.select(AdminSite, Site).join(Site).order_by(Site.name):
+        given[row.admin_id].append(row.site)
     return render_template("admin/team.html", admins=admins, given=given, sites=list(Site.select().order_by(Site.name)),
                            roles=list(reversed(ROLES)), role_help=ROLE_HELP, problems=list(problems), form=form or {})
 
@@ -51,7 +49,7 @@ def create():
         admin = AdminUser.add(form.get("username", ""), form.get("password", ""), form.get("role", ""),
                               chosen_sites(form))
     except ValueError as error:
-        return team_page(problem(error), form), 400
+        return team_page(problems_of(error, "role"), form), 400
     flash(f"Added {admin.username} as {admin.role}. Pass the password on to them in person or another safe way.")
     return redirect(url_for("team.index"))
 
@@ -70,7 +68,7 @@ def edit(admin_id):
                 admin.save(only=[AdminUser.password_hash, AdminUser.session_version])
             admin.give(form.get("role", ""), chosen_sites(form))
         except ValueError as error:
-            problems = problem(error)
+            problems = problems_of(error, "role")
         else:
             flash(f"Saved {admin.username}: {admin.role}.")
             return redirect(url_for("team.index"))
@@ -110,8 +108,7 @@ def account():
             g.admin.subscribe(request.form.get("email", ""), request.form.get("digest", ""),
                               request.form.get("digest_hour", ""))
         except ValueError as error:
-            name, _, _ = str(error).partition(":")
-            problems = [(name, str(error))]
+            problems = problems_of(error, "email")
         else:
             flash("Saved.")
             return redirect(url_for("team.account"))
