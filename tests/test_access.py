@@ -35,6 +35,8 @@ PUBLIC = {
     "ingest.took_recovery": "written by the widget with the answer's secret",
     "ingest.record_impression": "written by the widget from allowed origins",
     "unsubscribe.confirm": "a digest's unsubscribe link, signed for its admin",
+    "rating.rate": "a rating link in a support e-mail, opened by its customer",
+    "rating.follow_up": "the reasons and comment of a rating link's page",
     "preview.config": "the admin preview's copy of the public config",
     "preview.answer": "the admin preview's writes, never stored",
     "preview.follow_up": "the admin preview's writes, never stored",

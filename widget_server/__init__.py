@@ -86,8 +86,8 @@ def create_app(test_config=None):
     csrf.init_app(app)
     limits.init_app(app)
 
-    from . import (admin, api, assets, auth, cli, demo, errors, export, home, ingest, outbox, preview, read_api,
-                   sites_admin, team, unsubscribe)
+    from . import (admin, api, assets, auth, cli, demo, errors, export, home, ingest, outbox, preview, rating_page,
+                   read_api, sites_admin, team, unsubscribe)
 
     app.before_request(outbox.start_worker_once)
 
@@ -96,10 +96,11 @@ def create_app(test_config=None):
     # included, so a web team sees in the console why a page was refused.
     CORS(app, resources={r"/api/*": {"origins": r".*", "max_age": 86400}})
     # The unsubscribe link is signed for its admin; mail clients post to it without a session.
-    for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp, unsubscribe.bp):
+    # A rating link's page posts with the link itself, which is all a customer holds.
+    for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp, unsubscribe.bp, rating_page.bp):
         csrf.exempt(blueprint)
     for blueprint in (api.bp, ingest.bp, preview.bp, read_api.bp, auth.bp, admin.bp, sites_admin.bp, export.bp,
-                      team.bp, unsubscribe.bp, assets.bp, home.bp, demo.bp):
+                      team.bp, unsubscribe.bp, rating_page.bp, assets.bp, home.bp, demo.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     errors.unmatched_api_requests_in_json(app, (api.bp, ingest.bp, preview.bp, read_api.bp))

@@ -113,6 +113,14 @@ class Delivery(flask_db.Model):
         return (cls.update(next_attempt_at=utcnow())
                 .where((cls.answer == answer) & (cls.status == "pending") & (cls.attempts == 0)).execute())
 
+    @classmethod
+    def withdraw_unmatched(cls, answer):
+        """An answer changed (a rating link's new score): its alerts not yet tried whose
+        target's rule it no longer meets are not sent."""
+        matched = [webhook.id for webhook in cls.targets_for(answer)]
+        return (cls.delete().where((cls.answer == answer) & (cls.status == "pending") & (cls.attempts == 0)
+                                   & cls.webhook.not_in(matched)).execute())
+
     @staticmethod
     def targets_for(answer):
         """The site's active webhooks whose rule the answer meets."""

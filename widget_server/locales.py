@@ -21,9 +21,13 @@ REASONS_BY_TOUCHPOINT = {
     "self-service": ("not-found", "unclear", "channel", "again", "chase", "promise"),
     "kb-article": ("not-found", "unclear", "channel", "again"),
     "chatbot-exit": ("repeat", "transfer", "channel", "not-found", "unclear", "again"),
+    "support-reply": ("repeat", "transfer", "again", "chase", "promise", "channel"),
 }
 
+# The touchpoints the widget asks at. Support replies are asked through rating links in
+# e-mails (rating_page.py), never by the widget, so its configuration leaves them out.
 BUILT_IN_TOUCHPOINTS = ("self-service", "kb-article", "chatbot-exit")
+SUPPORT_REPLY = "support-reply"
 
 STRINGS = {
     "en": {
@@ -60,6 +64,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "This chat made it easy for me to handle my issue.",
         "question.chatbot-exit.effort5": "How much effort did you personally have to put forth to handle your request in this chat?",
         "question.chatbot-exit.ease5": "How easy was it to handle your request in this chat?",
+        "question.support-reply.agreement7": "{company} made it easy for me to get my issue resolved.",
+        "question.support-reply.effort5": "How much effort did you personally have to put forth to get your issue resolved?",
+        "question.support-reply.ease5": "How easy was it to get your issue resolved?",
+        "link.pending": "Saving your rating: {score}…",
+        "link.confirm": "Confirm my rating: {score}",
+        "link.thanks": "Thank you! You chose {score}.",
+        "link.change": "Pick another score to change it:",
+        "link.closed": "This rating is closed: a rating can be changed for {days} days after it was given.",
+        "link.invalid": "This rating link does not work. It may have been cut short or changed on its way.",
     },
     "nl": {
         "close": "Sluiten",
@@ -95,6 +108,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "Deze chat maakte het me makkelijk om mijn vraag af te handelen.",
         "question.chatbot-exit.effort5": "Hoeveel moeite moest je zelf doen om je vraag in deze chat af te handelen?",
         "question.chatbot-exit.ease5": "Hoe makkelijk was het om je vraag in deze chat af te handelen?",
+        "question.support-reply.agreement7": "{company} maakte het me makkelijk om mijn probleem opgelost te krijgen.",
+        "question.support-reply.effort5": "Hoeveel moeite moest je zelf doen om je probleem opgelost te krijgen?",
+        "question.support-reply.ease5": "Hoe makkelijk was het om je probleem opgelost te krijgen?",
+        "link.pending": "Je beoordeling wordt opgeslagen: {score}…",
+        "link.confirm": "Bevestig mijn beoordeling: {score}",
+        "link.thanks": "Bedankt! Je koos {score}.",
+        "link.change": "Kies een ander cijfer om het te wijzigen:",
+        "link.closed": "Deze beoordeling is gesloten: je kunt een beoordeling {days} dagen lang wijzigen.",
+        "link.invalid": "Deze beoordelingslink werkt niet. Misschien is hij onderweg afgekapt of veranderd.",
     },
     "de": {
         "close": "Schließen",
@@ -130,6 +152,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "Dieser Chat hat es mir leicht gemacht, mein Anliegen zu erledigen.",
         "question.chatbot-exit.effort5": "Wie viel Aufwand mussten Sie persönlich betreiben, um Ihr Anliegen in diesem Chat zu erledigen?",
         "question.chatbot-exit.ease5": "Wie einfach war es, Ihr Anliegen in diesem Chat zu erledigen?",
+        "question.support-reply.agreement7": "{company} hat es mir leicht gemacht, mein Anliegen zu lösen.",
+        "question.support-reply.effort5": "Wie viel Aufwand mussten Sie persönlich betreiben, um Ihr Anliegen lösen zu lassen?",
+        "question.support-reply.ease5": "Wie einfach war es, Ihr Anliegen lösen zu lassen?",
+        "link.pending": "Ihre Bewertung wird gespeichert: {score} …",
+        "link.confirm": "Meine Bewertung bestätigen: {score}",
+        "link.thanks": "Vielen Dank! Sie haben {score} gewählt.",
+        "link.change": "Wählen Sie einen anderen Wert, um sie zu ändern:",
+        "link.closed": "Diese Bewertung ist geschlossen: Eine Bewertung kann {days} Tage lang geändert werden.",
+        "link.invalid": "Dieser Bewertungslink funktioniert nicht. Er wurde unterwegs vielleicht gekürzt oder verändert.",
     },
     "fr": {
         "close": "Fermer",
@@ -165,6 +196,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "Cette conversation m’a facilité le traitement de ma demande.",
         "question.chatbot-exit.effort5": "Quel effort avez-vous dû fournir personnellement pour traiter votre demande dans cette conversation ?",
         "question.chatbot-exit.ease5": "À quel point a-t-il été facile de traiter votre demande dans cette conversation ?",
+        "question.support-reply.agreement7": "{company} m’a facilité la résolution de mon problème.",
+        "question.support-reply.effort5": "Quel effort avez-vous dû fournir personnellement pour faire résoudre votre problème ?",
+        "question.support-reply.ease5": "À quel point a-t-il été facile de faire résoudre votre problème ?",
+        "link.pending": "Enregistrement de votre note : {score}…",
+        "link.confirm": "Confirmer ma note : {score}",
+        "link.thanks": "Merci ! Vous avez choisi {score}.",
+        "link.change": "Choisissez une autre note pour la modifier :",
+        "link.closed": "Cette note est close : une note peut être modifiée pendant {days} jours.",
+        "link.invalid": "Ce lien de notation ne fonctionne pas. Il a peut-être été coupé ou modifié en chemin.",
     },
     "es": {
         "close": "Cerrar",
@@ -200,6 +240,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "Este chat me facilitó resolver mi gestión.",
         "question.chatbot-exit.effort5": "¿Cuánto esfuerzo tuviste que hacer personalmente para resolver tu solicitud en este chat?",
         "question.chatbot-exit.ease5": "¿Qué tan fácil fue resolver tu solicitud en este chat?",
+        "question.support-reply.agreement7": "{company} me facilitó resolver mi problema.",
+        "question.support-reply.effort5": "¿Cuánto esfuerzo tuviste que hacer personalmente para que resolvieran tu problema?",
+        "question.support-reply.ease5": "¿Qué tan fácil fue que resolvieran tu problema?",
+        "link.pending": "Guardando tu valoración: {score}…",
+        "link.confirm": "Confirmar mi valoración: {score}",
+        "link.thanks": "¡Gracias! Elegiste {score}.",
+        "link.change": "Elige otra puntuación para cambiarla:",
+        "link.closed": "Esta valoración está cerrada: una valoración se puede cambiar durante {days} días.",
+        "link.invalid": "Este enlace de valoración no funciona. Puede que se haya cortado o cambiado por el camino.",
     },
     "pt": {
         "close": "Fechar",
@@ -235,6 +284,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "Este chat facilitou a resolução da minha solicitação.",
         "question.chatbot-exit.effort5": "Quanto esforço você precisou fazer pessoalmente para resolver sua solicitação neste chat?",
         "question.chatbot-exit.ease5": "Quão fácil foi resolver sua solicitação neste chat?",
+        "question.support-reply.agreement7": "{company} facilitou a resolução do meu problema.",
+        "question.support-reply.effort5": "Quanto esforço você precisou fazer pessoalmente para ter seu problema resolvido?",
+        "question.support-reply.ease5": "Quão fácil foi ter seu problema resolvido?",
+        "link.pending": "Salvando sua avaliação: {score}…",
+        "link.confirm": "Confirmar minha avaliação: {score}",
+        "link.thanks": "Obrigado! Você escolheu {score}.",
+        "link.change": "Escolha outra nota para alterá-la:",
+        "link.closed": "Esta avaliação está encerrada: uma avaliação pode ser alterada durante {days} dias.",
+        "link.invalid": "Este link de avaliação não funciona. Ele pode ter sido cortado ou alterado no caminho.",
     },
     "it": {
         "close": "Chiudi",
@@ -270,6 +328,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "Questa chat mi ha reso facile gestire la mia richiesta.",
         "question.chatbot-exit.effort5": "Quanto impegno hai dovuto metterci personalmente per gestire la tua richiesta in questa chat?",
         "question.chatbot-exit.ease5": "Quanto è stato facile gestire la tua richiesta in questa chat?",
+        "question.support-reply.agreement7": "{company} mi ha reso facile risolvere il mio problema.",
+        "question.support-reply.effort5": "Quanto impegno hai dovuto metterci personalmente per far risolvere il tuo problema?",
+        "question.support-reply.ease5": "Quanto è stato facile far risolvere il tuo problema?",
+        "link.pending": "Salvataggio della tua valutazione: {score}…",
+        "link.confirm": "Conferma la mia valutazione: {score}",
+        "link.thanks": "Grazie! Hai scelto {score}.",
+        "link.change": "Scegli un altro punteggio per cambiarla:",
+        "link.closed": "Questa valutazione è chiusa: una valutazione si può cambiare per {days} giorni.",
+        "link.invalid": "Questo link di valutazione non funziona. Potrebbe essere stato troncato o modificato lungo il percorso.",
     },
     # Impersonal forms where Polish would otherwise need the customer's gender.
     "pl": {
@@ -306,6 +373,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "Ten czat ułatwił mi załatwienie sprawy.",
         "question.chatbot-exit.effort5": "Ile wysiłku kosztowało Cię załatwienie sprawy w tym czacie?",
         "question.chatbot-exit.ease5": "Jak łatwo było załatwić sprawę w tym czacie?",
+        "question.support-reply.agreement7": "Firma {company} ułatwiła mi rozwiązanie mojego problemu.",
+        "question.support-reply.effort5": "Ile wysiłku musiałeś osobiście włożyć, aby rozwiązano Twój problem?",
+        "question.support-reply.ease5": "Jak łatwo było doprowadzić do rozwiązania Twojego problemu?",
+        "link.pending": "Zapisywanie oceny: {score}…",
+        "link.confirm": "Potwierdzam moją ocenę: {score}",
+        "link.thanks": "Dziękujemy! Wybrano {score}.",
+        "link.change": "Wybierz inną ocenę, aby ją zmienić:",
+        "link.closed": "Ta ocena jest zamknięta: ocenę można zmienić przez {days} dni.",
+        "link.invalid": "Ten link do oceny nie działa. Mógł zostać obcięty lub zmieniony po drodze.",
     },
     "ja": {
         "close": "閉じる",
@@ -341,6 +417,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "このチャットのおかげで、用件を簡単に済ませることができた。",
         "question.chatbot-exit.effort5": "このチャットで用件を済ませるのに、ご自身でどのくらいの手間がかかりましたか？",
         "question.chatbot-exit.ease5": "このチャットでの用件は、どのくらい簡単に済ませられましたか？",
+        "question.support-reply.agreement7": "{company}のおかげで、問題を簡単に解決してもらえた。",
+        "question.support-reply.effort5": "問題を解決してもらうために、ご自身でどのくらいの手間がかかりましたか？",
+        "question.support-reply.ease5": "問題の解決はどのくらい簡単でしたか？",
+        "link.pending": "評価を保存しています：{score}…",
+        "link.confirm": "評価を確定する：{score}",
+        "link.thanks": "ありがとうございます。{score}を選びました。",
+        "link.change": "変更するには別の点数を選んでください：",
+        "link.closed": "この評価は締め切られました。評価は{days}日間変更できます。",
+        "link.invalid": "この評価リンクは使えません。途中で切れたか、変更された可能性があります。",
     },
     # Written to avoid a verb that would have to agree with the company name's gender.
     "ar": {
@@ -377,6 +462,15 @@ STRINGS = {
         "question.chatbot-exit.agreement7": "سهّلت عليّ هذه المحادثة إنجاز طلبي.",
         "question.chatbot-exit.effort5": "ما مقدار الجهد الذي بذلته شخصيًا لإنجاز طلبك في هذه المحادثة؟",
         "question.chatbot-exit.ease5": "ما مدى سهولة إنجاز طلبك في هذه المحادثة؟",
+        "question.support-reply.agreement7": "سهّلت عليّ {company} حل مشكلتي.",
+        "question.support-reply.effort5": "ما مقدار الجهد الذي بذلته شخصيًا لحل مشكلتك؟",
+        "question.support-reply.ease5": "ما مدى سهولة حل مشكلتك؟",
+        "link.pending": "جارٍ حفظ تقييمك: {score}…",
+        "link.confirm": "تأكيد تقييمي: {score}",
+        "link.thanks": "شكرًا لك! اخترت {score}.",
+        "link.change": "اختر درجة أخرى لتغييره:",
+        "link.closed": "هذا التقييم مغلق: يمكن تغيير التقييم خلال {days} يومًا.",
+        "link.invalid": "رابط التقييم هذا لا يعمل. ربما قُطع أو تغيّر في الطريق.",
     },
 }
 
@@ -433,6 +527,6 @@ def strings_for(language, site_texts):
 
 def question(strings, touchpoint, scale_name, company):
     """Return the question for a touchpoint on a scale, with the company name filled in."""
-    wording_of = touchpoint if touchpoint in BUILT_IN_TOUCHPOINTS else "self-service"
-    text = strings.get(f"question.{touchpoint}") or strings[f"question.{wording_of}.{scale_name}"]
+    text = (strings.get(f"question.{touchpoint}") or strings.get(f"question.{touchpoint}.{scale_name}")
+            or strings[f"question.self-service.{scale_name}"])
     return text.replace("{company}", company)

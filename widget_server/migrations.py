@@ -22,7 +22,7 @@ from . import rollups
 from .db import flask_db
 from .scales import SCALES
 
-VERSION = 8
+VERSION = 9
 # An advisory lock's number, the same for every server of this product on one database.
 ADVISORY_LOCK = zlib.crc32(b"widget-server schema upgrade")
 
@@ -82,9 +82,10 @@ def all_models():
     asked for: the tables' modules need the database wiring this module is part of."""
     from .alert_models import Delivery, Webhook
     from .digests import DigestSend
+    from .links import LinkRating
     from .models import AdminSite, AdminUser, Answer, ApiToken, Impression, Site
 
-    return (Site, Answer, Impression, AdminUser, AdminSite, ApiToken, Webhook, Delivery, DigestSend,
+    return (Site, Answer, Impression, AdminUser, AdminSite, ApiToken, Webhook, Delivery, DigestSend, LinkRating,
             *rollups.ROLLUP_MODELS)
 
 
@@ -220,6 +221,19 @@ def admins_have_roles(database):
     add_missing_columns(database, all_models())
 
 
+def sites_have_rating_links(database):
+    """Version 9: the table of ratings given through links in e-mails; sites' change window,
+    whether they take signed links only, and a link secret of each site's own (the column's
+    default would give every site made before the same one)."""
+    from .links import LinkRating
+    from .models import Site, new_link_secret
+
+    database.create_tables([LinkRating], safe=True)
+    add_missing_columns(database, all_models())
+    for site_id in [site.id for site in Site.select(Site.id)]:
+        Site.update(link_secret=new_link_secret()).where(Site.id == site_id).execute()
+
+
 STEPS = {2: sessions_end_and_webhooks_are_standard, 3: answers_name_their_version, 4: answers_keep_their_journey,
          5: answers_say_whether_help_was_offered, 6: sites_have_a_time_zone, 7: versions_are_counted,
-         8: admins_have_roles}
+         8: admins_have_roles, 9: sites_have_rating_links}

@@ -23,6 +23,10 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def new_link_secret():
+    return secrets.token_urlsafe(32)
+
+
 class Site(flask_db.Model):
     key = peewee.CharField(max_length=64, unique=True)
     name = peewee.CharField(max_length=200)
@@ -52,6 +56,11 @@ class Site(flask_db.Model):
     time_zone = peewee.CharField(max_length=64, default="UTC")
     # Answers older than this many days are purged; none: kept until deleted.
     retention_days = peewee.IntegerField(null=True)
+    # Rating links in e-mails (links.py): the days a customer may change a ticket's rating,
+    # whether a link must carry a signature, and the secret signing them.
+    link_change_days = peewee.IntegerField(default=7)
+    signed_links_only = peewee.BooleanField(default=False)
+    link_secret = peewee.CharField(max_length=64, default=lambda: new_link_secret())
     created_at = peewee.DateTimeField(default=utcnow)
 
     @classmethod

@@ -9,7 +9,7 @@ another runs schemathesis against a running server with it.
 import json
 from pathlib import Path
 
-from . import locales, payloads, read_api, selection, themes
+from . import links, locales, payloads, read_api, selection, themes
 from .selection import EFFORT_CLASSES
 from .scales import SCALES
 
@@ -155,6 +155,14 @@ THEMES = record(
         ("term", "z", "difficult_comments", "other_comments"), term=string(), z={"type": "number"},
         difficult_comments=COUNT, other_comments=COUNT)},
 )
+LINK_PARAMETERS = {"ref": "The ticket or conversation id: one rating per site and ref",
+                   "agent": "The agent who handled it", "customer": "The customer's id",
+                   "touchpoint": "The touchpoint the rating counts under (default support-reply)",
+                   "lang": "The language of the page the customer sees (default: their browser's)"}
+LINKS = record(("touchpoint", "scale", "params", "sig", "links"), touchpoint=string(),
+               scale={"type": "string", "enum": list(SCALES)},
+               params={"type": "object", "additionalProperties": string()}, sig=string(),
+               links={"type": "object", "additionalProperties": string()})
 ACCEPTED = {"type": "object", "required": ["id", "class"], "additionalProperties": False,
             "properties": {"id": string(), "class": {"type": "string", "enum": list(EFFORT_CLASSES)}}}
 
@@ -261,6 +269,20 @@ def document():
                     **failures(400, 401, 403, 429, 503, e403="The token is for another site"),
                 },
             }},
+            "/api/v1/sites/{key}/links": {"get": {
+                "summary": "One ticket's signed rating links, one per score, for e-mails a system sends itself",
+                "description": "The query takes a rating link's parameters; meta.NAME parameters (such as "
+                               "meta.category) are signed and carried too. The signature covers every "
+                               "parameter but the score (docs/api.md).",
+                "security": [{"token": []}],
+                "parameters": [SITE_KEY,
+                               *({"name": name, "in": "query", "required": name == "ref", "schema": check.schema,
+                                  "description": LINK_PARAMETERS[name]} for name, check in links.CHECKS.items())],
+                "responses": {
+                    "200": json_body({"$ref": "#/components/schemas/Links"}, "The links"),
+                    **failures(400, 401, 403, 429, 503, e403="The token is for another site"),
+                },
+            }},
             "/api/v1/sites/{key}/themes": {"get": {
                 "summary": "Comment themes: terms difficult comments use much more often than the site's others",
                 "description": "Words and phrases of the difficult comments the filters (and place) select, "
@@ -284,6 +306,7 @@ def document():
                 "Answer": {"type": "object", "properties": ANSWER_FIELDS},
                 "Summary": SUMMARY,
                 "Themes": THEMES,
+                "Links": LINKS,
             },
         },
     }

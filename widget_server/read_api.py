@@ -8,7 +8,7 @@ import re
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import ranking, reports, themes
+from . import links, ranking, reports, themes
 from .errors import json_errors
 from .limits import limit_public
 from .models import Answer, ApiToken, Site, utcnow
@@ -114,6 +114,18 @@ def summary(key):
                               "ease_index": point.ease_index, "difficult_percent": point.difficult_percent}
                              for point in points]},
     })
+
+
+@bp.get("/links")
+def signed_rating_links(key):
+    """Return one ticket's signed rating link for each score, for a helpdesk or script that
+    sends its own e-mails; the query takes the link's parameters (ref, agent, customer,
+    touchpoint, lang, meta.NAME)."""
+    site = authorised_site(key)
+    link, made = links.signed_links(current_app.config["PUBLIC_URL"], site, request.args)
+    return jsonify({"touchpoint": link.touchpoint, "scale": link.scale.name, "params": link.params,
+                    "sig": links.signature(site, link.params),
+                    "links": {str(score): url for score, url in made.items()}})
 
 
 # Themes compare the difficult comments with the others: the answers' other filters

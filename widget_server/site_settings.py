@@ -206,6 +206,8 @@ SITE_SETTING_CHECKS = {
     "time_zone": _time_zone,
     "recovery_url": _recovery_url,
     "recovery_urls": _per_touchpoint("recovery_urls", _recovery_url),
+    "link_change_days": _whole_number("link_change_days", 0, 365),
+    "signed_links_only": _yes_or_no("signed_links_only"),
 }
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
-from . import locales, mail, outbox, public_url, retention, webhooks
+from . import locales, mail, outbox, public_url, retention, snippets, webhooks
 from .assets import script_tag_for, served_script
 from .auth import admin_pages, requires
 from .alert_models import FORMATS, RULES, Delivery, Webhook
@@ -121,9 +121,19 @@ def site_page(site, problems=(), webhook_form=None, one_time=None, form=None):
         widget_version=served_script(current_app._get_current_object(), "widget").version,
         recovery_text=locales.strings_for(locales.DEFAULT_LANGUAGE, site.texts)["recovery"],
         time_zones=time_zone_names(),
+        **link_snippet_context(site),
         **alerts_context(site, webhook_form),
         **threshold_help(site),
     )
+
+
+def link_snippet_context(site):
+    """The rating links' snippet, with the placeholders of the helpdesk chosen."""
+    helpdesk = request.args.get("helpdesk", "plain")
+    if helpdesk not in snippets.HELPDESKS:
+        helpdesk = "plain"
+    return {"helpdesks": snippets.HELPDESKS, "helpdesk": helpdesk, "link_snippet_touchpoint": locales.SUPPORT_REPLY,
+            "link_snippet": snippets.snippet(current_app.config["PUBLIC_URL"], site, helpdesk)}
 
 
 def alerts_context(site, webhook_form=None):
@@ -301,6 +311,9 @@ def settings_from(form, site):
             if form.get(f"recovery.{touchpoint}", "").strip():
                 recovery_urls[touchpoint] = form[f"recovery.{touchpoint}"]
         settings["recovery_urls"] = recovery_urls
+    if "rating_links" in form:
+        settings["link_change_days"] = form.get("link_change_days", "").strip()
+        settings["signed_links_only"] = "signed_links_only" in form
     if "journey" in form:
         settings["collect_time_on_page"] = "collect_time_on_page" in form
         settings["search_parameters"] = form.get("search_parameters", "")

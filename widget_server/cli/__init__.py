@@ -8,6 +8,7 @@ from .admins import admin
 from .alerts import alerts
 from .data import answers, backup, db_group, rollups_group
 from .digest import digest
+from .links import links_group
 from .serving import demo, run, show_settings
 from .sites import site
 
@@ -37,4 +38,4 @@ def init_app(app):
 
 def commands():
     """Every command of `widget-server`, in the order its reference lists them."""
-    return (run, demo, site, admin, alerts, digest, answers, db_group, rollups_group, backup, show_settings)
+    return (run, demo, site, admin, alerts, links_group, digest, answers, db_group, rollups_group, backup, show_settings)

@@ -90,6 +90,8 @@ def site_settings(found):
         "collect_time_on_page": found.collect_time_on_page,
         "search_parameters": found.search_parameters,
         "texts": found.texts,
+        "link_change_days": found.link_change_days,
+        "signed_links_only": found.signed_links_only,
     }
 
 
@@ -144,6 +146,10 @@ def merged_pairs(current, values, option):
                    "such as 'q query search'; '' sends no search.")
 @click.option("--text", "texts", multiple=True, metavar="LANG:KEY=TEXT",
               help="Override a widget string for a language (* for all); KEY= (empty) removes it.")
+@click.option("--link-change-days", type=int,
+              help="Days a customer may change a ticket's rating given through a rating link (0: never).")
+@click.option("--signed-links-only/--unsigned-links-too", "signed_links_only", default=None,
+              help="Whether rating links must carry a signature (`widget-server links sign`).")
 @with_appcontext
 def site_set(key, add_origin, remove_origin, touchpoint_scale, touchpoint_recovery_url, texts, **options):
     """Change a site's settings."""

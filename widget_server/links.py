@@ -1,0 +1,252 @@
+"""Rating links: a CES question in an e-mail or ticket reply whose every score is a link,
+`/r/SITE_KEY/SCORE?ref=TICKET&agent=…`. This module reads and signs a link's parameters
+and stores its rating; rating_page.py serves the page a click opens, snippets.py writes the
+block teams paste into their helpdesk.
+
+A link's answer is an Answer like the widget's, with the ticket in `conversation` and the
+ticket's category (`meta.category`) as its place, so the hot spots rank categories the way
+they rank pages, and the agents table ranks agents. LinkRating keeps one rating per site
+and ticket: a later click changes it while the site's change window is open.
+
+A signature, where a site has one sent or requires it, is an HMAC-SHA256 of the link's
+parameters (never the score: a customer may pick any score for their own ticket) with the
+site's link secret, so nobody without the secret can rate a ticket id of their choosing.
+"""
+import base64
+import datetime
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+import peewee
+from werkzeug.datastructures import MultiDict
+
+from . import locales, outbox, rollups
+from .alert_models import Delivery
+from .db import flask_db, transaction
+from .models import Answer, Site, utcnow
+from .payloads import META_KEY, MAX_META_KEYS, PayloadError, short_text, text, touchpoint_name
+from .scales import DIFFICULT, SCALES
+
+CATEGORY = "category"
+# Parameters a link carries besides meta.NAME and sig; any other (a mail tracker's utm_*)
+# is left out of the rating and of the signature.
+PARAMETERS = ("ref", "agent", "customer", "touchpoint", "lang")
+# A ticket id: one line with at least one character that is neither a control character
+# nor a space of any kind (as Python and ECMAScript both count them: the API description
+# states this pattern).
+TICKET = re.compile(r"^[^\x00-\x08\x0a-\x1f\x7f]*[^\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+                    r"[^\x00-\x08\x0a-\x1f\x7f]*$")
+language_tag = text(35, pattern=locales.LANGUAGE_TAG, hint="must be a language tag such as en or nl-BE")
+CHECKS = {"ref": text(200, pattern=TICKET, hint="must hold the ticket or conversation id this rating is about"),
+          "agent": text(200), "customer": text(200), "touchpoint": touchpoint_name, "lang": language_tag}
+
+
+class LinkRating(flask_db.Model):
+    """The rating a site's links gave one ticket (ref): one per site and ref."""
+
+    site = peewee.ForeignKeyField(Site, on_delete="CASCADE")
+    ref = peewee.CharField(max_length=200)
+    answer = peewee.ForeignKeyField(Answer, unique=True, on_delete="CASCADE")
+    # The first click: the change window runs from here.
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("site", "ref"), True),)
+
+
+class RatingClosed(Exception):
+    """The ticket's rating is past the site's change window."""
+
+
+@dataclass
+class Link:
+    """A rating link's checked parameters (those it carried: `params`, for its signature)."""
+
+    site: Site
+    score: int
+    params: dict
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def ref(self):
+        return self.params["ref"]
+
+    @property
+    def touchpoint(self):
+        return self.params.get("touchpoint", locales.SUPPORT_REPLY)
+
+    @property
+    def scale(self):
+        return SCALES[self.site.scale_for(self.touchpoint)]
+
+    def answer_fields(self):
+        """The Answer's columns: the ticket is its conversation, the category its place."""
+        category = self.meta.get(CATEGORY, "")
+        return {"touchpoint": self.touchpoint, "scale": self.scale.name, "score": self.score,
+                "conversation": self.ref, "ref": category, "agent": self.params.get("agent", ""),
+                "customer": self.params.get("customer", ""), "locale": self.params.get("lang", "").lower(),
+                "meta": self.meta}
+
+
+def placeholder_left(value):
+    """Whether a value is a helpdesk placeholder that was never filled in ({{ticket.id}},
+    {%conversation.number%}): a preview or a test e-mail, not a customer's link."""
+    return ("{{" in value and "}}" in value) or ("{%" in value and "%}" in value)
+
+
+def read_link(site, score, args):
+    """Check a link's score and query parameters (a MultiDict), all but its signature
+    (check_signature); PayloadError names the bad one."""
+    params, meta = {}, {}
+    for name in args:
+        values = args.getlist(name)
+        if name != "sig" and (name in PARAMETERS or name.startswith("meta.")) and len(values) > 1:
+            raise PayloadError(name, "appears twice in the link; give each parameter once")
+        value = values[0]
+        if name in CHECKS:
+            cleaned = CHECKS[name](name, value)
+        elif name.startswith("meta."):
+            key = name.removeprefix("meta.")
+            if not META_KEY.fullmatch(key):
+                raise PayloadError(name[:45], "a metadata name must be 1-40 of A-Z, a-z, 0-9, _ . -")
+            cleaned = short_text(name, value)
+        else:
+            continue
+        if cleaned:
+            params[name] = cleaned
+            if name.startswith("meta."):
+                meta[name.removeprefix("meta.")] = cleaned
+    if len(meta) > MAX_META_KEYS:
+        raise PayloadError("meta", f"has too many keys: at most {MAX_META_KEYS}")
+    if not params.get("ref"):
+        raise PayloadError("ref", "is required: the ticket or conversation id this rating is about")
+    link = Link(site, 0, params, meta)
+    if not score.isdigit() or not link.scale.is_valid(int(score)):
+        raise PayloadError("score", f"must be from 1 to {link.scale.points} on the {link.scale.noun}", 404)
+    link.score = int(score)
+    return link
+
+
+def refuse_placeholders(params):
+    """A link whose helpdesk placeholders were never filled in is a preview or a test
+    e-mail, not a customer's: refuse it rather than rate a ticket named {{ticket.id}}."""
+    for name, value in params.items():
+        if placeholder_left(value):
+            raise PayloadError(name, "still holds a helpdesk placeholder: this link was not filled in for a "
+                                     "customer (a preview or test e-mail)")
+
+
+def signature(site, params):
+    """The `sig` of a link's parameters (without sig): HMAC-SHA256 with the site's link
+    secret of SITE_KEY?name=value&… (names sorted, names and values percent-encoded as UTF-8,
+    empty values left out), in base64url without padding."""
+    message = site.key + "?" + urlencode(sorted((name, value) for name, value in params.items() if value),
+                                         quote_via=quote, safe="")
+    digest = hmac.new(site.link_secret.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def check_signature(site, params, sig):
+    """Refuse a link whose signature is wrong, or missing where the site requires one."""
+    if sig is None:
+        if site.signed_links_only:
+            raise PayloadError("sig", "is required: this site takes signed rating links only", 403)
+        return
+    if not hmac.compare_digest(signature(site, params).encode(), str(sig).encode()):
+        raise PayloadError("sig", "does not match this link: it was changed, or signed with another secret", 403)
+
+
+def link_url(public_url, site, score, params, signed):
+    """The rating link of one score; signed: with its `sig`."""
+    query = {name: value for name, value in params.items() if value}
+    if signed:
+        query["sig"] = signature(site, query)
+    return f"{public_url.rstrip('/')}/r/{site.key}/{score}?{urlencode(query, quote_via=quote)}"
+
+
+def signed_links(public_url, site, params):
+    """(the link's checked parameters, {score: signed link}) for every score of the
+    touchpoint's scale, after the checks a click gets; PayloadError names a bad parameter.
+    `params` is a dict, or a request's MultiDict."""
+    args = params if isinstance(params, MultiDict) else MultiDict({name: value for name, value in params.items() if value})
+    link = read_link(site, "1", args)
+    return link, {score: link_url(public_url, site, score, link.params, signed=True)
+                  for score in range(1, link.scale.points + 1)}
+
+
+def is_closed(rating):
+    """Whether a ticket's rating is past its site's change window."""
+    return utcnow() > rating.created_at + datetime.timedelta(days=rating.site.link_change_days)
+
+
+def rate(link, locale=""):
+    """Store the link's score as its ticket's rating (in the language of the page it was
+    given on), or change the rating given before while the site's change window is open
+    (RatingClosed after it); return the Answer."""
+    try:
+        with transaction():
+            answer = _rate(link, locale)
+    except peewee.IntegrityError:
+        # Two first clicks at once: the other made the ticket's rating; this one changes it.
+        with transaction():
+            answer = _rate(link, locale)
+    outbox.wake()
+    return answer
+
+
+def _rate(link, locale):
+    site = link.site
+    found = (LinkRating.select(LinkRating, Answer).join(Answer)
+             .where((LinkRating.site == site) & (LinkRating.ref == link.ref)).first())
+    if found is None:
+        fields = {**link.answer_fields(), "locale": locale, "key": "link-" + secrets.token_urlsafe(16)}
+        answer = Answer.from_fields(site, fields)
+        answer.save(force_insert=True)
+        rollups.count_answer(answer)
+        LinkRating.create(site=site, ref=link.ref, answer=answer)
+        # A difficult rating's alerts wait for its reasons, as the widget's do.
+        Delivery.enqueue_for(answer, waiting=True)
+        return answer
+    found.site = site
+    if is_closed(found):
+        raise RatingClosed()
+    answer = found.answer
+    answer.site = site
+    if answer.score != link.score:
+        change_score(answer, link.score)
+    return answer
+
+
+def change_score(answer, score):
+    """Give a ticket's rating another score, its counts and alerts in step; its reasons
+    (what made it hard) go when it is no longer difficult. Inside the rating's transaction."""
+    rollups.count_answer(answer, -1)
+    scale = SCALES[answer.scale]
+    answer.score, answer.effort_class, answer.ease = score, scale.effort_class(score), scale.ease(score)
+    if answer.effort_class != DIFFICULT:
+        answer.reasons = []
+    answer.updated_at = utcnow()
+    answer.save()
+    rollups.count_answer(answer, +1)
+    Delivery.withdraw_unmatched(answer)
+    Delivery.enqueue_for(answer, waiting=True)
+
+
+def add_follow_up(answer, reasons, comment):
+    """Give a ticket's rating its reasons and comment (again, while it may be changed),
+    counts in step, and send the alerts that waited for them; reasons only while it is
+    difficult, as the page offers them."""
+    if answer.effort_class != DIFFICULT:
+        reasons = []
+    with transaction():
+        rollups.count_reasons(answer, answer.reasons, -1)
+        rollups.count_reasons(answer, reasons, +1)
+        answer.reasons, answer.comment, answer.updated_at = reasons, comment, utcnow()
+        answer.save()
+        Delivery.enqueue_for(answer)
+        Delivery.release_waiting(answer)
+    outbox.wake()

@@ -1,0 +1,96 @@
+"""The block a support team pastes into its ticket-solved e-mail or reply template: the
+CES question with a link per score (links.py), as e-mail-safe HTML and as plain text,
+with a helpdesk's placeholders where each ticket's id, agent and customer go.
+
+E-mail clients drop much of HTML: Gmail and Outlook remove `<style>` blocks and scripts,
+Outlook's Word engine ignores most CSS on links and block sizes, and clients block
+images until asked. So the block is a table with inline styles only: each score a cell
+with its own border and background (which Outlook draws), its link inside; no images.
+"""
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import quote
+
+from . import locales
+from .links import placeholder_left
+from .scales import SCALES
+
+
+@dataclass(frozen=True)
+class Helpdesk:
+    title: str
+    # The placeholder the helpdesk fills in with the ticket's id, its agent and its customer.
+    ref: str
+    agent: str
+    customer: str
+
+
+# As each helpdesk's placeholder reference names them; README.md lists them too.
+HELPDESKS = {
+    "zendesk": Helpdesk("Zendesk", "{{ticket.id}}", "{{ticket.assignee.name}}", "{{ticket.requester.id}}"),
+    "freshdesk": Helpdesk("Freshdesk", "{{ticket.id}}", "{{ticket.agent.name}}", "{{ticket.requester.email}}"),
+    "helpscout": Helpdesk("Help Scout", "{%conversation.number%}", "{%user.fullName%}", "{%customer.email%}"),
+    "intercom": Helpdesk("Intercom", "{{conversation.id}}", "{{teammate.name}}", "{{user.user_id}}"),
+    "plain": Helpdesk("your own system", "TICKET_ID", "AGENT_NAME", "CUSTOMER_ID"),
+}
+
+ACCENT, TEXT, MUTED = "#0b57d0", "#1b1f24", "#59636e"
+FONT = "font-family:Arial,Helvetica,sans-serif"
+
+
+@dataclass
+class Snippet:
+    html: str
+    text: str
+    urls: dict
+
+
+def link_template(public_url, site, score, helpdesk, touchpoint, meta):
+    """A score's link with the helpdesk's placeholders left as they are (the helpdesk fills
+    them in as it sends), the fixed parameters percent-encoded."""
+    fixed = [("touchpoint", touchpoint)] if touchpoint != locales.SUPPORT_REPLY else []
+    fixed += [(f"meta.{name}", value) for name, value in meta.items()]
+    query = [f"ref={helpdesk.ref}", f"agent={helpdesk.agent}", f"customer={helpdesk.customer}"]
+    # A value may be a placeholder of the helpdesk's too (meta.category={{ticket.ticket_type}}).
+    query += [f"{quote(name, safe='.')}={value if placeholder_left(value) else quote(value, safe='')}"
+              for name, value in fixed]
+    return f"{public_url.rstrip('/')}/r/{site.key}/{score}?{'&'.join(query)}"
+
+
+def snippet(public_url, site, helpdesk="plain", touchpoint=locales.SUPPORT_REPLY, language=locales.DEFAULT_LANGUAGE,
+            meta=None):
+    """The HTML and plain-text block for a helpdesk's templates, in `language`."""
+    desk = HELPDESKS[helpdesk]
+    strings = locales.strings_for(language, site.texts)
+    scale = SCALES[site.scale_for(touchpoint)]
+    question = locales.question(strings, touchpoint, scale.name, site.company or site.name)
+    low, high = strings[f"{scale.name}.low"], strings[f"{scale.name}.high"]
+    urls = {score: link_template(public_url, site, score, desk, touchpoint, meta or {})
+            for score in range(1, scale.points + 1)}
+    direction = locales.direction(language)
+    cells = "".join(
+        f'<td style="padding:0 3px;"><table role="presentation" cellpadding="0" cellspacing="0" border="0">'
+        f'<tr><td align="center" bgcolor="#ffffff" style="border:2px solid {ACCENT};border-radius:6px;">'
+        f'<a href="{escape(url)}" style="display:inline-block;padding:10px 14px;{FONT};font-size:16px;'
+        f'font-weight:bold;color:{ACCENT};text-decoration:none;">{score}</a></td></tr></table></td>'
+        for score, url in urls.items())
+    start, end = ("left", "right") if direction == "ltr" else ("right", "left")
+    first, second = (scale.points + 1) // 2, scale.points // 2
+    html = (
+        f'<table role="presentation" dir="{direction}" cellpadding="0" cellspacing="0" border="0" '
+        f'style="border-collapse:collapse;margin:16px 0;">'
+        f'<tr><td colspan="{scale.points}" style="padding:0 0 10px;{FONT};font-size:16px;line-height:22px;'
+        f'color:{TEXT};">{escape(question)}</td></tr>'
+        f'<tr>{cells}</tr>'
+        f'<tr><td colspan="{first}" align="{start}" style="padding:6px 0 0;{FONT};font-size:12px;color:{MUTED};">'
+        f'1: {escape(low)}</td>'
+        f'<td colspan="{second}" align="{end}" style="padding:6px 0 0;{FONT};font-size:12px;color:{MUTED};">'
+        f'{scale.points}: {escape(high)}</td></tr>'
+        f'</table>'
+    )
+    # Angle brackets keep a link whole in plain-text mail even where a name has a space.
+    lines = [question, ""]
+    for score, url in urls.items():
+        end_label = f" ({low})" if score == 1 else f" ({high})" if score == scale.points else ""
+        lines.append(f"{score}{end_label}: <{url}>")
+    return Snippet(html=html, text="\n".join(lines) + "\n", urls=urls)
