@@ -428,3 +428,37 @@ def test_an_upgrade_gives_every_site_its_own_link_secret(app):
     migrations.sites_have_rating_links(flask_db.database)
     secrets = {site.link_secret for site in Site.select().where(Site.id.in_([first.id, second.id]))}
     assert len(secrets) == 2 and "same" not in secrets
+
+
+def test_a_long_comment_in_arabic_fits_the_form(client, site):
+    client.post(link(site, 2))
+    comment = "ب" * 2000
+    done = client.post(link(site, 2).replace("/2?", "/2/more?"), data={"reasons": ["repeat"], "comment": comment})
+    assert done.status_code == 200
+    assert Answer.get().comment == comment
+    too_long = client.post(link(site, 2).replace("/2?", "/2/more?"), data={"comment": comment + "ب"})
+    assert too_long.status_code == 400 and "comment: is too long" in too_long.get_data(as_text=True)
+    assert Answer.get().comment == comment
+
+
+def test_two_clicks_at_once_on_one_ticket_keep_the_counts_true(app, site):
+    import threading
+
+    barrier = threading.Barrier(6)
+    statuses = []
+
+    def click(score):
+        with app.test_client() as own:
+            barrier.wait()
+            statuses.append(own.post(link(site, score)).status_code)
+
+    threads = [threading.Thread(target=click, args=(score,)) for score in (1, 2, 3, 5, 6, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 6
+    assert Answer.select().count() == 1 and LinkRating.select().count() == 1
+    counted = snapshot()
+    rollups.rebuild()
+    assert snapshot() == counted

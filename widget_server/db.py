@@ -1,4 +1,5 @@
 """Database wiring: one FlaskDB whose database is chosen when the app is created."""
+import contextlib
 import datetime
 import json
 import os
@@ -120,6 +121,32 @@ def keep_sqlite_files_private(database):
 def transaction():
     """The one transaction a write runs in: everything in it is stored, or nothing."""
     return flask_db.database.atomic()
+
+
+def engine():
+    """The database behind flask_db's proxy."""
+    database = flask_db.database
+    return getattr(database, "obj", database)
+
+
+def on_postgresql():
+    return isinstance(engine(), peewee.PostgresqlDatabase)
+
+
+@contextlib.contextmanager
+def serialized(*rows_read):
+    """A transaction whose reads stay true until it commits, for a write that depends on
+    what it read: SQLite takes its write lock at the start; on PostgreSQL each query in
+    `rows_read` (made once the transaction has begun: pass callables) locks its rows
+    (FOR UPDATE). Yields the rows each query found."""
+    database = flask_db.database
+    if isinstance(engine(), peewee.SqliteDatabase) and not database.in_transaction():
+        with database.atomic(lock_type="IMMEDIATE"):
+            yield [list(query()) for query in rows_read]
+        return
+    with database.atomic():
+        locking = on_postgresql()
+        yield [list(query().for_update() if locking else query()) for query in rows_read]
 
 
 def claimed_when_due(model, now, claim_seconds, limit=None):

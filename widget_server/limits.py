@@ -55,6 +55,15 @@ def cap_body_size():
     request.max_content_length = current_app.config["MAX_PAYLOAD_BYTES"]
 
 
+# A rating page's follow-up form: a 2,000-character comment in a script of three UTF-8
+# bytes a character, each byte percent-encoded, and the reasons.
+FORM_BYTES = 2000 * 9 + 1024
+
+
+def cap_form_size():
+    request.max_content_length = FORM_BYTES
+
+
 def login_failures(username):
     """The failed-login allowances a login attempt is counted against: its client's, and
     its client's for this account. Successes count against neither, so a stranger's wrong
@@ -84,11 +93,11 @@ def refund_login_attempt(username):
         counter.hit(parsed_limit(current_app.config[setting]), "login-failures", key, cost=-1)
 
 
-def limit_public(blueprint, scope="public"):
-    """Give a public blueprint its body cap and per-client allowance, counted in `scope`
-    (blueprints sharing one share the allowances); its views charge the site's allowance
-    themselves, once the site is known."""
-    blueprint.before_request(cap_body_size)
+def limit_public(blueprint, scope="public", forms=False):
+    """Give a public blueprint its body cap (a form's, with `forms`) and per-client
+    allowance, counted in `scope` (blueprints sharing one share the allowances); its views
+    charge the site's allowance themselves, once the site is known."""
+    blueprint.before_request(cap_form_size if forms else cap_body_size)
     blueprint.before_request(lambda: charge_client(scope))
     return blueprint
 

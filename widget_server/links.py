@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import locales, outbox, rollups
 from .alert_models import Delivery
-from .db import flask_db, transaction
+from .db import flask_db, serialized
 from .models import Answer, Site, utcnow
 from .payloads import META_KEY, MAX_META_KEYS, PayloadError, short_text, text, touchpoint_name
 from .scales import DIFFICULT, SCALES
@@ -183,41 +183,45 @@ def is_closed(rating):
     return utcnow() > rating.created_at + datetime.timedelta(days=rating.site.link_change_days)
 
 
-def rate(link, locale=""):
+def rate(link, locale="", follow_up=None):
     """Store the link's score as its ticket's rating (in the language of the page it was
     given on), or change the rating given before while the site's change window is open
-    (RatingClosed after it); return the Answer."""
+    (RatingClosed after it); with follow_up=(reasons, comment), give it those too. Return
+    the Answer."""
     try:
-        with transaction():
-            answer = _rate(link, locale)
+        answer = _rate(link, locale, follow_up)
     except peewee.IntegrityError:
-        # Two first clicks at once: the other made the ticket's rating; this one changes it.
-        with transaction():
-            answer = _rate(link, locale)
+        # Two first clicks at once (on PostgreSQL): the other made the ticket's rating, and
+        # this one changes it.
+        answer = _rate(link, locale, follow_up)
     outbox.wake()
     return answer
 
 
-def _rate(link, locale):
+def _rate(link, locale, follow_up):
     site = link.site
-    found = (LinkRating.select(LinkRating, Answer).join(Answer)
-             .where((LinkRating.site == site) & (LinkRating.ref == link.ref)).first())
-    if found is None:
-        fields = {**link.answer_fields(), "locale": locale, "key": "link-" + secrets.token_urlsafe(16)}
-        answer = Answer.from_fields(site, fields)
-        answer.save(force_insert=True)
-        rollups.count_answer(answer)
-        LinkRating.create(site=site, ref=link.ref, answer=answer)
-        # A difficult rating's alerts wait for its reasons, as the widget's do.
-        Delivery.enqueue_for(answer, waiting=True)
-        return answer
-    found.site = site
-    if is_closed(found):
-        raise RatingClosed()
-    answer = found.answer
-    answer.site = site
-    if answer.score != link.score:
-        change_score(answer, link.score)
+    # Serialized: two clicks on one ticket at once must not both count the score each read.
+    with serialized(lambda: LinkRating.select().where((LinkRating.site == site) & (LinkRating.ref == link.ref))) \
+            as (ratings,):
+        found = ratings[0] if ratings else None
+        if found is None:
+            fields = {**link.answer_fields(), "locale": locale, "key": "link-" + secrets.token_urlsafe(16)}
+            answer = Answer.from_fields(site, fields)
+            answer.save(force_insert=True)
+            rollups.count_answer(answer)
+            LinkRating.create(site=site, ref=link.ref, answer=answer)
+            # A difficult rating's alerts wait for its reasons, as the widget's do.
+            Delivery.enqueue_for(answer, waiting=True)
+        else:
+            found.site = site
+            if is_closed(found):
+                raise RatingClosed()
+            answer = Answer.get_by_id(found.answer_id)
+            answer.site = site
+            if answer.score != link.score:
+                change_score(answer, link.score)
+        if follow_up is not None:
+            add_follow_up(answer, *follow_up)
     return answer
 
 
@@ -239,14 +243,12 @@ def change_score(answer, score):
 def add_follow_up(answer, reasons, comment):
     """Give a ticket's rating its reasons and comment (again, while it may be changed),
     counts in step, and send the alerts that waited for them; reasons only while it is
-    difficult, as the page offers them."""
+    difficult, as the page offers them. Inside the rating's transaction."""
     if answer.effort_class != DIFFICULT:
         reasons = []
-    with transaction():
-        rollups.count_reasons(answer, answer.reasons, -1)
-        rollups.count_reasons(answer, reasons, +1)
-        answer.reasons, answer.comment, answer.updated_at = reasons, comment, utcnow()
-        answer.save()
-        Delivery.enqueue_for(answer)
-        Delivery.release_waiting(answer)
-    outbox.wake()
+    rollups.count_reasons(answer, answer.reasons, -1)
+    rollups.count_reasons(answer, reasons, +1)
+    answer.reasons, answer.comment, answer.updated_at = reasons, comment, utcnow()
+    answer.save()
+    Delivery.enqueue_for(answer)
+    Delivery.release_waiting(answer)

@@ -1,6 +1,5 @@
 """Tables: sites, answers, impressions, admin users (with their roles and sites) and read-API tokens. The alert tables are
 in alert_models.py, the count tables in rollups.py."""
-import contextlib
 import datetime
 import functools
 import hashlib
@@ -14,7 +13,7 @@ from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import locales, rollups
-from .db import FixedSelect, JSONField, flask_db
+from .db import FixedSelect, JSONField, flask_db, serialized
 from .scales import DEFAULT_SCALE, SCALES
 from .site_settings import DEFAULT_SEARCH_PARAMETERS, SITE_SETTING_CHECKS, SiteSettingError, normalise_origin
 
@@ -402,20 +401,9 @@ class AdminUser(flask_db.Model):
         AdminUser.update(session_version=new_session_version()).where(AdminUser.id == self.id).execute()
 
 
-@contextlib.contextmanager
 def owners_locked():
-    """A transaction in which no other one changes who the owners are until it ends: SQLite
-    takes its write lock at the start, PostgreSQL locks the owners' rows."""
-    database = flask_db.database
-    engine = getattr(database, "obj", database)  # the database behind the proxy
-    if isinstance(engine, peewee.SqliteDatabase) and not database.in_transaction():
-        with database.atomic(lock_type="IMMEDIATE"):
-            yield
-        return
-    with database.atomic():
-        if isinstance(engine, peewee.PostgresqlDatabase):
-            list(AdminUser.select(AdminUser.id).where(AdminUser.role == "owner").for_update())
-        yield
+    """A transaction in which no other one changes who the owners are until it ends."""
+    return serialized(lambda: AdminUser.select(AdminUser.id).where(AdminUser.role == "owner"))
 
 
 def other_owners(admin):

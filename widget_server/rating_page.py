@@ -19,7 +19,7 @@ from .payloads import PayloadError, reasons as reason_codes, text
 from .scales import DIFFICULT
 from .widget_config import visitor_language
 
-bp = limit_public(Blueprint("rating", __name__, url_prefix="/r"), scope="links")
+bp = limit_public(Blueprint("rating", __name__, url_prefix="/r"), scope="links", forms=True)
 comment_text = text(2000, multiline=True)
 
 
@@ -95,8 +95,7 @@ def follow_up(key, score):
             raise PayloadError("reasons", f"{code} is not a reason this touchpoint offers")
     comment = comment_text("comment", request.form.get("comment", "").replace("\r\n", "\n"))
     try:
-        answer = links.rate(link, locale=page.language)
-        links.add_follow_up(answer, chosen, comment)
+        answer = links.rate(link, locale=page.language, follow_up=(chosen, comment))
     except links.RatingClosed:
         return render_template("rating.html", state="closed", page=page), 410
     return render_template("rating.html", state="done", page=page, answer=answer)
