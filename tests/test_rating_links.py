@@ -363,7 +363,7 @@ def test_support_replies_count_in_the_summary_next_to_the_widgets_touchpoints(ap
     places = client.get(f"/admin/places?site={site.key}&touchpoint=support-reply").get_data(as_text=True)
     assert "billing" in places and "returns" not in places
     answers = client.get(f"/admin/answers?site={site.key}&touchpoint=support-reply").get_data(as_text=True)
-    assert "conversation <bdi>T-0</bdi>" in answers and "agent <bdi>Ann</bdi>" in answers
+    assert re.search(r"conversation <a [^>]+><bdi>T-0</bdi>", answers) and re.search(r"agent <a [^>]+><bdi>Ann</bdi>", answers)
 
 
 def test_a_difficult_rating_alerts_with_its_reasons(app, client, site):
@@ -462,3 +462,21 @@ def test_two_clicks_at_once_on_one_ticket_keep_the_counts_true(app, site):
     counted = snapshot()
     rollups.rebuild()
     assert snapshot() == counted
+
+
+def test_the_admin_finds_a_ticket_and_an_agent_s_ratings(client, auth, site):
+    client.post(link(site, 2, agent="Ann%20Lee"))
+    client.post(link(site, 6, ref="T-2000", agent="Bo"))
+    auth.login()
+    summary = client.get(f"/admin/?site={site.key}").get_data(as_text=True)
+    assert "agent=Ann+Lee" in summary or "agent=Ann%20Lee" in summary
+    by_agent = client.get(f"/admin/answers?site={site.key}&agent=Bo").get_data(as_text=True)
+    assert "T-2000" in by_agent and TICKET not in by_agent and "for agent Bo" in by_agent
+    by_ticket = client.get(f"/admin/answers?site={site.key}&conversation={TICKET}").get_data(as_text=True)
+    assert TICKET in by_ticket and "T-2000" not in by_ticket
+    exported = client.get(f"/admin/export/answers.csv?site={site.key}&agent=Bo").get_data(as_text=True)
+    assert "T-2000" in exported and TICKET not in exported
+    _, token = ApiToken.issue(site, "analyst")
+    api = client.get(f"/api/v1/sites/{site.key}/answers?conversation=T-2000",
+                     headers={"Authorization": f"Bearer {token}"}).json
+    assert [record["conversation"] for record in api["answers"]] == ["T-2000"]

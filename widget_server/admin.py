@@ -150,7 +150,8 @@ def answers():
     older = page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None
     narrowed = {"place": place, "class": effort_class if effort_class in EFFORT_CLASSES else "",
                 "with": request.args.get("with", "") if request.args.get("with") == "comment" else "",
-                "version": args.get("version", ""), "id": answer_key}
+                "version": args.get("version", ""), "id": answer_key,
+                "agent": request.args.get("agent", "")[:200], "conversation": request.args.get("conversation", "")[:200]}
     narrowed = {name: value for name, value in narrowed.items() if value}
     return render_template(
         "admin/answers.html",
@@ -174,6 +175,10 @@ def answers_title(narrowed):
         title += " with a comment"
     if narrowed.get("version"):
         title += f" on version {narrowed['version']}"
+    if narrowed.get("agent"):
+        title += f" for agent {narrowed['agent']}"
+    if narrowed.get("conversation"):
+        title += f" on conversation {narrowed['conversation']}"
     return title, narrowed.get("place")
 
 
@@ -184,7 +189,8 @@ def active_filters(selection, narrowed):
     words = {"site": lambda key: f"site {selection.site.name}", "touchpoint": lambda name: f"touchpoint {name}",
              "place": lambda name: f"at {name}", "class": lambda name: f"{name} answers",
              "with": lambda _: "with a comment", "version": lambda label: f"version {label}",
-             "id": lambda key: f"answer {key}"}
+             "id": lambda key: f"answer {key}", "agent": lambda name: f"agent {name}",
+             "conversation": lambda ticket: f"conversation {ticket}"}
     shown = []
     for name, value in kept.items():
         if value:

@@ -178,9 +178,9 @@ def signed_links(public_url, site, params):
                   for score in range(1, link.scale.points + 1)}
 
 
-def is_closed(rating):
+def is_closed(rating, site):
     """Whether a ticket's rating is past its site's change window."""
-    return utcnow() > rating.created_at + datetime.timedelta(days=rating.site.link_change_days)
+    return utcnow() > rating.created_at + datetime.timedelta(days=site.link_change_days)
 
 
 def rate(link, locale="", follow_up=None):
@@ -213,8 +213,7 @@ def _rate(link, locale, follow_up):
             # A difficult rating's alerts wait for its reasons, as the widget's do.
             Delivery.enqueue_for(answer, waiting=True)
         else:
-            found.site = site
-            if is_closed(found):
+            if is_closed(found, site):
                 raise RatingClosed()
             answer = Answer.get_by_id(found.answer_id)
             answer.site = site

@@ -99,6 +99,9 @@ READ_FILTERS = [
      "description": "comment: only answers with a comment"},
     {"name": "id", "in": "query", "schema": or_empty(selection.ANSWER_ID.schema),
      "description": "Only the answer with this id (whatever its date)"},
+    {"name": "agent", "in": "query", "schema": selection.PLACE.schema, "description": "Only this agent's answers"},
+    {"name": "conversation", "in": "query", "schema": selection.PLACE.schema,
+     "description": "Only this conversation's answers (a support reply's ticket)"},
 ]
 ANSWER_FIELDS = {
     "id": string(), "created_at": string(format="date-time"), "site": string(), "touchpoint": string(),

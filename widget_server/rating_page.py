@@ -72,7 +72,7 @@ def rate(key, score):
     # (A HEAD is a GET too: scanners send those.)
     if request.method != "POST":
         found = links.LinkRating.get_or_none((links.LinkRating.site == link.site) & (links.LinkRating.ref == link.ref))
-        if found is not None and links.is_closed(found):
+        if found is not None and links.is_closed(found, link.site):
             return render_template("rating.html", state="closed", page=page), 410
         return render_template("rating.html", state="confirm", page=page)
     try:
@@ -123,7 +123,9 @@ class Page:
         self.site, self.link = site, link
         wanted = link.params.get("lang", "") if link else ""
         accepted = ",".join(tag for tag, _ in request.accept_languages)
-        self.language = visitor_language(site, wanted or accepted) if site else locales.DEFAULT_LANGUAGE
+        # A link of no site still says so in a language the customer reads.
+        self.language = (visitor_language(site, wanted or accepted) if site
+                         else locales.choose_language(accepted.split(",")[:10], locales.STRINGS))
         self.strings = locales.strings_for(self.language, site.texts if site else {})
         self.direction = locales.direction(self.language)
 

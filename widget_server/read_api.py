@@ -138,7 +138,7 @@ def comment_themes(key):
     """Return the terms difficult comments use much more often than the site's other
     comments in the period (see themes.py), for the whole selection or one place."""
     site = authorised_site(key)
-    for name in ("class", "with", "id", "version"):
+    for name in ("class", "with", "id", "version", "agent", "conversation"):
         if request.args.get(name):
             raise PayloadError(name, f"themes take only {', '.join(THEME_FILTERS)}: they compare a selection's "
                                      "difficult comments with the site's others")

@@ -55,7 +55,8 @@ def filters_for(site, args):
         raise PayloadError("class", f"must be one of {', '.join(EFFORT_CLASSES)}")
     if args.get("with") and args["with"] not in WITH:
         raise PayloadError("with", f"must be {' or '.join(WITH)}")
-    for name, check in (("place", PLACE), ("id", ANSWER_ID), ("version", VERSION)):
+    for name, check in (("place", PLACE), ("id", ANSWER_ID), ("version", VERSION), ("agent", PLACE),
+                        ("conversation", PLACE)):
         if args.get(name):
             check(name, args[name])
     return reports.Filters(start, end, site.id, touchpoint or None, site.time_zone)
@@ -98,9 +99,9 @@ class Selection:
         return {name: value for name, value in base.items() if value not in (None, "")}
 
     def touchpoints(self):
-        """Touchpoints to offer in the filter: the built-in ones and any answered."""
+        """Touchpoints to offer in the filter: the built-in ones (support replies' too) and any answered."""
         query = ScoreCount.select(ScoreCount.touchpoint).distinct().where(self.filters.on_sites(ScoreCount.site_id))
-        return sorted(set(locales.BUILT_IN_TOUCHPOINTS) | {row.touchpoint for row in query})
+        return sorted({*locales.BUILT_IN_TOUCHPOINTS, locales.SUPPORT_REPLY} | {row.touchpoint for row in query})
 
     def site_names(self):
         return {site.id: site.name for site in self.sites}
@@ -110,8 +111,9 @@ class Selection:
 
 
 def narrowed_answers(filters, args):
-    """The answers the shared filters select, narrowed further by place, class, a comment
-    or one answer's id (as an alert links to it); for the answers page, export and API."""
+    """The answers the shared filters select, narrowed further by place, class, a comment,
+    an agent, a conversation (a support reply's ticket) or one answer's id (as an alert
+    links to it); for the answers page, export and API."""
     query = reports.answers_in(filters)
     if args.get("place"):
         query = reports.at_place(query, args["place"])
@@ -124,4 +126,8 @@ def narrowed_answers(filters, args):
         query = query.where(Answer.comment != "")
     if args.get("version"):
         query = query.where(Answer.version == args["version"])
+    if args.get("agent"):
+        query = query.where(Answer.agent == args["agent"])
+    if args.get("conversation"):
+        query = query.where(Answer.conversation == args["conversation"])
     return query

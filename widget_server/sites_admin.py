@@ -256,11 +256,11 @@ def lines(text):
 
 
 def touchpoints_of(site):
-    """The built-in touchpoints, then the site's own: with a scale or question of their own,
-    or answered on."""
+    """The built-in touchpoints, then support replies (rating links) and the site's own:
+    with a scale or question of their own, or answered on."""
     answered = {row.touchpoint for row in ScoreCount.select(ScoreCount.touchpoint).distinct()
                 .where(ScoreCount.site_id == site.id)}
-    custom = site.configured_touchpoints() | answered
+    custom = site.configured_touchpoints() | answered | {locales.SUPPORT_REPLY}
     return list(locales.BUILT_IN_TOUCHPOINTS) + sorted(custom - set(locales.BUILT_IN_TOUCHPOINTS))
 
 
