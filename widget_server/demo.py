@@ -10,7 +10,7 @@ import random
 
 from flask import Blueprint, render_template, request
 
-from . import ingest
+from . import ingest, locales
 from .models import Answer, Impression, Site, utcnow
 
 DEMO_SITE_KEY = "demo"
@@ -64,7 +64,11 @@ HARD_COMMENTS = {
     "/demo": ("The tracking page kept loading", "Could not find my order"),
     "nora-bot": ("The bot did not understand my question", "The bot kept repeating the same answer",
                  "Had to call support in the end"),
+    "billing": ("I explained the double charge three times", "Still waiting for the refund I was promised"),
+    "returns": ("The return label never came",),
 }
+# Support replies' tickets are handled by these agents, rated through links in e-mails.
+AGENTS = ("Ann Lee", "Bo Stein", "Chen Wu")
 EASY_COMMENTS = ("Clear steps, thanks", "Worked first time", "Quick and easy", "Found it at once", "Clear and short")
 SEARCHES = {"kb-reset-password": ("reset password", "forgot password", "password email"),
             "kb-shipping": ("delivery time", "shipping costs")}
@@ -80,6 +84,9 @@ def sample_plan():
         ("kb-shipping", "kb-article", "agreement7", "", 0.15, (60, 0), 50),
         ("/demo", "self-service", "agreement7", "", 0.25, (60, 0), 40),
         ("nora-bot", "chatbot-exit", "agreement7", "", 0.45, (60, 0), 40),
+        # Ratings from links in ticket-solved e-mails, their place the ticket's category.
+        ("billing", "support-reply", "agreement7", "", 0.35, (60, 0), 30),
+        ("returns", "support-reply", "agreement7", "", 0.1, (60, 0), 20),
     )
 
 
@@ -94,19 +101,27 @@ def add_sample_answers(site, now=None):
             hard = rng.random() < hard_share
             created = now - datetime.timedelta(days=rng.uniform(last, first))
             score = rng.choice((1, 2, 3)) if hard else rng.choice((5, 6, 7))
-            # A chatbot exit's place is its bot; each conversation is a ref of its own.
-            ref, agent = (f"conv-{4000 + number}", place) if touchpoint == "chatbot-exit" else (place, "")
+            # A chatbot exit's place is its bot; each conversation is a ref of its own. A
+            # support reply's is its ticket's category, its ticket the conversation.
+            ref, agent, conversation = {
+                "chatbot-exit": (f"conv-{4000 + number}", place, ""),
+                locales.SUPPORT_REPLY: (place, rng.choice(AGENTS), f"T-{5000 + number}"),
+            }.get(touchpoint, (place, "", ""))
+            support = touchpoint == locales.SUPPORT_REPLY
             comments = HARD_COMMENTS[place] if hard else EASY_COMMENTS
             searches = SEARCHES.get(place, ())
             fields = {
                 "key": f"demo-sample-{number:06d}", "touchpoint": touchpoint, "scale": scale, "score": score,
-                "ref": ref, "agent": agent, "version": version, "customer": SAMPLE_CUSTOMER, "locale": "en",
+                "ref": ref, "agent": agent, "conversation": conversation, "meta": {"category": place} if support else {},
+                "version": version, "customer": SAMPLE_CUSTOMER, "locale": "en",
                 "created_at": created, "comment": rng.choice(comments) if rng.random() < 0.6 else "",
-                "reasons": rng.sample(("not-found", "unclear", "channel"), rng.randint(1, 2)) if hard else [],
+                "reasons": rng.sample(("repeat", "chase", "promise") if support else ("not-found", "unclear", "channel"),
+                                      rng.randint(1, 2)) if hard else [],
                 "search": rng.choice(searches) if searches and rng.random() < 0.5 else "",
-                "seconds_on_page": rng.randint(90, 420) if hard else rng.randint(15, 120),
+                "seconds_on_page": None if support else rng.randint(90, 420) if hard else rng.randint(15, 120),
             }
             ingest.store_answer(Answer.from_fields(site, fields))
-            for _ in range(rng.randint(1, 4)):
+            # An e-mail's question is not a prompt on a page: no impressions.
+            for _ in range(0 if support else rng.randint(1, 4)):
                 ingest.store_impression(Impression(site=site, touchpoint=touchpoint, ref=ref, created_at=created))
     return number
