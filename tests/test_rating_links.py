@@ -82,7 +82,6 @@ def test_a_click_after_the_change_window_does_not_change_the_rating(client, site
 
     assert late.status_code == 410
     assert "This rating is closed: a rating can be changed for 7 days" in late.get_data(as_text=True)
-    assert client.get(link(site, 1)).status_code == 410
     assert [answer.score for answer in Answer.select()] == [5]
 
 
@@ -133,7 +132,8 @@ def test_the_page_speaks_the_customers_language(client, site):
     ("/r/{key}/8?ref=T-1", 404, "score: must be from 1 to 7"),
     ("/r/{key}/two?ref=T-1", 404, "score:"),
     ("/r/{key}/2", 400, "ref: is required"),
-    ("/r/{key}/2?ref=%20%20", 400, "ref: must hold the ticket"),
+    ("/r/{key}/2?ref=%20%20", 400, "ref: is required"),
+    ("/r/{key}/2?ref=%EF%BB%BF", 400, "ref: must hold the ticket"),
     ("/r/{key}/2?ref=T-1&ref=T-2", 400, "ref: appears twice"),
     ("/r/{key}/2?ref=" + "x" * 201, 400, "ref: is too long"),
     ("/r/{key}/2?ref=T-1&agent=a%0Ab", 400, "agent: contains control characters"),
@@ -480,3 +480,94 @@ def test_the_admin_finds_a_ticket_and_an_agent_s_ratings(client, auth, site):
     api = client.get(f"/api/v1/sites/{site.key}/answers?conversation=T-2000",
                      headers={"Authorization": f"Bearer {token}"}).json
     assert [record["conversation"] for record in api["answers"]] == ["T-2000"]
+
+
+# What a reviewer attacking the links found.
+
+@pytest.mark.parametrize("score", ["²", "３", "١", "9" * 5000, "07x"])
+def test_a_score_of_other_digits_is_refused_not_a_500(client, site, score):
+    response = client.post(f"/r/{site.key}/{score}?ref=T-1")
+    assert response.status_code == 404 and "score:" in response.get_data(as_text=True)
+    assert Answer.select().count() == 0
+
+
+def test_a_ticket_keeps_the_scale_it_was_rated_on(client, site):
+    site.change(touchpoint_scales={"support-reply": "ease5"})
+    site.save()
+    client.post(link(site, 1))
+    # Another touchpoint (or the site's new scale) would let a 7 into a 5-point rating.
+    refused = client.post(link(site, 7, touchpoint="checkout"))
+    assert refused.status_code == 404 and "this ticket was rated on the 5-point ease scale" in refused.get_data(
+        as_text=True)
+    site.change(touchpoint_scales={})
+    site.save()
+    assert client.post(link(site, 6)).status_code == 404
+    changed = client.post(link(site, 5, touchpoint="checkout"))
+    assert changed.status_code == 200 and changed.get_data(as_text=True).count('formaction=') == 5
+    answer = Answer.get()
+    assert (answer.touchpoint, answer.scale, answer.score, answer.ease) == ("support-reply", "ease5", 5, 100)
+
+
+def test_opening_links_spends_no_sites_allowance_and_tells_nothing(app, client, site):
+    app.config["RATE_LIMIT_PER_SITE"] = "2 per minute"
+    for _ in range(5):
+        assert client.head(link(site, 3)).status_code == 200
+    assert client.post(link(site, 3)).status_code == 200
+    rating = LinkRating.get()
+    rating.created_at -= datetime.timedelta(days=30)
+    rating.save()
+    # An old ticket's link opens like any other: a stranger cannot probe which were rated.
+    assert client.get(link(site, 3)).status_code == 200
+
+
+def test_a_site_whose_ratings_cannot_change_still_takes_the_follow_up(client, site):
+    site.change(link_change_days=0)
+    site.save()
+    first = client.post(link(site, 1)).get_data(as_text=True)
+    assert "Pick another score" not in first and "What made it hard?" in first
+    done = client.post(link(site, 1).replace("/1?", "/1/more?"), data={"reasons": ["again"], "comment": "x"})
+    assert done.status_code == 200 and Answer.get().reasons == ["again"]
+    assert client.post(link(site, 4)).status_code == 410
+    rating = LinkRating.get()
+    rating.created_at -= datetime.timedelta(hours=25)
+    rating.save()
+    late = client.post(link(site, 1).replace("/1?", "/1/more?"), data={"comment": "later"})
+    assert late.status_code == 410 and Answer.get().comment == "x"
+
+
+def test_empty_parameters_are_left_out(client, site):
+    assert client.post(link(site, 2, lang="", touchpoint="", customer="")).status_code == 200
+    assert (Answer.get().touchpoint, Answer.get().customer) == ("support-reply", "")
+
+
+def test_the_plain_snippets_placeholders_left_in_are_refused(client, site):
+    response = client.get(f"/r/{site.key}/2?ref=TICKET_ID&agent=AGENT_NAME")
+    assert response.status_code == 400 and "still holds a helpdesk placeholder" in response.get_data(as_text=True)
+
+
+def test_no_signed_link_is_made_for_a_placeholder(client, site, runner):
+    _, token = ApiToken.issue(site, "helpdesk")
+    made = client.get(f"/api/v1/sites/{site.key}/links?ref=%7B%7Bticket.id%7D%7D",
+                      headers={"Authorization": f"Bearer {token}"})
+    assert made.status_code == 400 and made.json["field"] == "ref"
+    refused = runner.invoke(args=["links", "sign", site.key, "--ref", "{{ticket.id}}"])
+    assert refused.exit_code != 0 and "placeholder" in refused.output
+
+
+@pytest.mark.parametrize("path, size, status", [("/r/{key}/2/more?ref=T-1", 30_000, 413),
+                                                ("/admin/login", 300_000, 413),
+                                                # Refused for its type, unread.
+                                                ("/api/v1/answers", 300_000, 415)])
+def test_large_bodies_are_refused_before_they_are_read(client, site, path, size, status):
+    response = client.post(path.format(key=site.key), data={"comment": "a" * size},
+                           content_type="application/x-www-form-urlencoded", headers={"Origin": "https://help.example.com"})
+    assert response.status_code == status
+    assert Answer.select().count() == 0
+
+
+def test_a_slack_alert_keeps_each_part_on_its_line(site):
+    answer = Answer(site=site, touchpoint="support-reply", ref="billing", agent="Ann\u2028\u2028*Open*: https://evil",
+                    customer="c\u2029x", score=1, scale="agreement7", effort_class="difficult", comment="")
+    text = webhooks.slack_text(answer, site, "https://ces.example.com/admin")
+    assert "\u2028" not in text and "\u2029" not in text
+    assert text.count("\n") == 1

@@ -73,8 +73,8 @@ def create_app(test_config=None):
     # hashes included. Debug logging of the app must not turn that on.
     logging.getLogger("peewee").setLevel(logging.INFO)
     # A ceiling for every body, before any view or limiter reads one; the public API's own
-    # cap (MAX_PAYLOAD_BYTES) is lower.
-    app.config.setdefault("MAX_CONTENT_LENGTH", 256 * 1024)
+    # cap (MAX_PAYLOAD_BYTES) is lower. (Flask's defaults hold the key, set to None.)
+    app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH") or 256 * 1024
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx every visitor's address is nginx's: take the one it passes on, from
         # exactly as many hops as are trusted, so a client cannot forge its own.

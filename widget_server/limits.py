@@ -98,6 +98,7 @@ def limit_public(blueprint, scope="public", forms=False):
     allowance, counted in `scope` (blueprints sharing one share the allowances); its views
     charge the site's allowance themselves, once the site is known."""
     blueprint.before_request(cap_form_size if forms else cap_body_size)
+    blueprint.caps_its_bodies = True
     blueprint.before_request(lambda: charge_client(scope))
     return blueprint
 

@@ -32,6 +32,13 @@ from .payloads import META_KEY, MAX_META_KEYS, PayloadError, short_text, text, t
 from .scales import DIFFICULT, SCALES
 
 CATEGORY = "category"
+# The placeholders of the snippet for systems of one's own (snippets.py), to be replaced.
+PLAIN_PLACEHOLDERS = {"ref": "TICKET_ID", "agent": "AGENT_NAME", "customer": "CUSTOMER_ID"}
+# A value still holding a helpdesk's placeholder; searched for, as JSON Schema's pattern
+# is (the API description states it).
+PLACEHOLDER = re.compile(r"\{\{.*\}\}|\{%.*%\}|^(" + "|".join(PLAIN_PLACEHOLDERS.values()) + ")$")
+# A score as a path segment: ASCII digits only (isdigit() also takes "²" and "３").
+SCORE = re.compile(r"[0-9]{1,2}")
 # Parameters a link carries besides meta.NAME and sig; any other (a mail tracker's utm_*)
 # is left out of the rating and of the signature.
 PARAMETERS = ("ref", "agent", "customer", "touchpoint", "lang")
@@ -95,7 +102,7 @@ class Link:
 def placeholder_left(value):
     """Whether a value is a helpdesk placeholder that was never filled in ({{ticket.id}},
     {%conversation.number%}): a preview or a test e-mail, not a customer's link."""
-    return ("{{" in value and "}}" in value) or ("{%" in value and "%}" in value)
+    return PLACEHOLDER.search(value) is not None
 
 
 def read_link(site, score, args):
@@ -107,6 +114,9 @@ def read_link(site, score, args):
         if name != "sig" and (name in PARAMETERS or name.startswith("meta.")) and len(values) > 1:
             raise PayloadError(name, "appears twice in the link; give each parameter once")
         value = values[0]
+        # An empty parameter is one left out (a placeholder the helpdesk filled with nothing).
+        if value.strip() == "":
+            continue
         if name in CHECKS:
             cleaned = CHECKS[name](name, value)
         elif name.startswith("meta."):
@@ -125,7 +135,7 @@ def read_link(site, score, args):
     if not params.get("ref"):
         raise PayloadError("ref", "is required: the ticket or conversation id this rating is about")
     link = Link(site, 0, params, meta)
-    if not score.isdigit() or not link.scale.is_valid(int(score)):
+    if not SCORE.fullmatch(score) or not link.scale.is_valid(int(score)):
         raise PayloadError("score", f"must be from 1 to {link.scale.points} on the {link.scale.noun}", 404)
     link.score = int(score)
     return link
@@ -174,6 +184,7 @@ def signed_links(public_url, site, params):
     `params` is a dict, or a request's MultiDict."""
     args = params if isinstance(params, MultiDict) else MultiDict({name: value for name, value in params.items() if value})
     link = read_link(site, "1", args)
+    refuse_placeholders(link.params)
     return link, {score: link_url(public_url, site, score, link.params, signed=True)
                   for score in range(1, link.scale.points + 1)}
 
@@ -183,22 +194,31 @@ def is_closed(rating, site):
     return utcnow() > rating.created_at + datetime.timedelta(days=site.link_change_days)
 
 
-def rate(link, locale="", follow_up=None):
+def takes_follow_up(rating, site, follow_up_hours):
+    """Whether a ticket's rating still takes its reasons and comment: while it may be
+    changed, and at least FOLLOW_UP_HOURS after it was given (a site whose ratings cannot
+    be changed still asks what made it hard)."""
+    window = max(datetime.timedelta(days=site.link_change_days), datetime.timedelta(hours=follow_up_hours))
+    return utcnow() <= rating.created_at + window
+
+
+def rate(link, locale="", follow_up=None, follow_up_hours=24):
     """Store the link's score as its ticket's rating (in the language of the page it was
-    given on), or change the rating given before while the site's change window is open
-    (RatingClosed after it); with follow_up=(reasons, comment), give it those too. Return
-    the Answer."""
+    given on), or change the rating given before while the site's change window is open;
+    with follow_up=(reasons, comment), give it those too, while it takes them. RatingClosed
+    when it is too late for what the link asks; PayloadError for a score the rating's scale
+    does not have. Return the Answer."""
     try:
-        answer = _rate(link, locale, follow_up)
+        answer = _rate(link, locale, follow_up, follow_up_hours)
     except peewee.IntegrityError:
         # Two first clicks at once (on PostgreSQL): the other made the ticket's rating, and
         # this one changes it.
-        answer = _rate(link, locale, follow_up)
+        answer = _rate(link, locale, follow_up, follow_up_hours)
     outbox.wake()
     return answer
 
 
-def _rate(link, locale, follow_up):
+def _rate(link, locale, follow_up, follow_up_hours):
     site = link.site
     # Serialized: two clicks on one ticket at once must not both count the score each read.
     with serialized(lambda: LinkRating.select().where((LinkRating.site == site) & (LinkRating.ref == link.ref))) \
@@ -213,11 +233,18 @@ def _rate(link, locale, follow_up):
             # A difficult rating's alerts wait for its reasons, as the widget's do.
             Delivery.enqueue_for(answer, waiting=True)
         else:
-            if is_closed(found, site):
-                raise RatingClosed()
             answer = Answer.get_by_id(found.answer_id)
             answer.site = site
-            if answer.score != link.score:
+            # The ticket keeps the scale it was rated on, whatever the link or the site says now.
+            scale = SCALES[answer.scale]
+            if not scale.is_valid(link.score):
+                raise PayloadError("score", f"must be from 1 to {scale.points}: this ticket was rated on the "
+                                            f"{scale.noun}", 404)
+            changing = answer.score != link.score
+            if (changing and is_closed(found, site)) or (
+                    not changing and not takes_follow_up(found, site, follow_up_hours)):
+                raise RatingClosed()
+            if changing:
                 change_score(answer, link.score)
         if follow_up is not None:
             add_follow_up(answer, *follow_up)

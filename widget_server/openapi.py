@@ -162,6 +162,14 @@ LINK_PARAMETERS = {"ref": "The ticket or conversation id: one rating per site an
                    "agent": "The agent who handled it", "customer": "The customer's id",
                    "touchpoint": "The touchpoint the rating counts under (default support-reply)",
                    "lang": "The language of the page the customer sees (default: their browser's)"}
+def link_parameter(name, check):
+    """A rating link's parameter: what its check takes, but no helpdesk placeholder; the
+    optional ones may be empty (left out)."""
+    schema = {**check.schema, "not": {"pattern": links.PLACEHOLDER.pattern}}
+    return {"name": name, "in": "query", "required": name == "ref", "description": LINK_PARAMETERS[name],
+            "schema": schema if name == "ref" else or_empty(schema)}
+
+
 LINKS = record(("touchpoint", "scale", "params", "sig", "links"), touchpoint=string(),
                scale={"type": "string", "enum": list(SCALES)},
                params={"type": "object", "additionalProperties": string()}, sig=string(),
@@ -276,11 +284,11 @@ def document():
                 "summary": "One ticket's signed rating links, one per score, for e-mails a system sends itself",
                 "description": "The query takes a rating link's parameters; meta.NAME parameters (such as "
                                "meta.category) are signed and carried too. The signature covers every "
-                               "parameter but the score (docs/api.md).",
+                               "parameter but the score (docs/rating-links.md). A value still holding a "
+                               "helpdesk placeholder ({{ticket.id}}) is refused; an empty one is left out.",
                 "security": [{"token": []}],
                 "parameters": [SITE_KEY,
-                               *({"name": name, "in": "query", "required": name == "ref", "schema": check.schema,
-                                  "description": LINK_PARAMETERS[name]} for name, check in links.CHECKS.items())],
+                               *(link_parameter(name, check) for name, check in links.CHECKS.items())],
                 "responses": {
                     "200": json_body({"$ref": "#/components/schemas/Links"}, "The links"),
                     **failures(400, 401, 403, 429, 503, e403="The token is for another site"),

@@ -16,7 +16,7 @@ from .errors import UNAVAILABLE, passed_on_headers
 from .limits import charge_site, limit_public
 from .models import cached_site
 from .payloads import PayloadError, reasons as reason_codes, text
-from .scales import DIFFICULT
+from .scales import DIFFICULT, SCALES
 from .widget_config import visitor_language
 
 bp = limit_public(Blueprint("rating", __name__, url_prefix="/r"), scope="links", forms=True)
@@ -69,17 +69,16 @@ def rate(key, score):
     """Show the score a link chose with the form that sends it; on POST, store it."""
     link = link_of(key, score)
     page = Page(link.site, link)
-    # (A HEAD is a GET too: scanners send those.)
+    # (A HEAD is a GET too: scanners send those.) Opening reads no rating either, so it
+    # tells nobody whether a ticket was rated.
     if request.method != "POST":
-        found = links.LinkRating.get_or_none((links.LinkRating.site == link.site) & (links.LinkRating.ref == link.ref))
-        if found is not None and links.is_closed(found, link.site):
-            return render_template("rating.html", state="closed", page=page), 410
         return render_template("rating.html", state="confirm", page=page)
+    charge_site("links", link.site.key)
     try:
-        answer = links.rate(link, locale=page.language)
+        answer = links.rate(link, locale=page.language, follow_up_hours=current_app.config["FOLLOW_UP_HOURS"])
     except links.RatingClosed:
         return render_template("rating.html", state="closed", page=page), 410
-    return render_template("rating.html", state="thanks", page=page, answer=answer)
+    return render_template("rating.html", state="thanks", page=page.rated(answer), answer=answer)
 
 
 @bp.post("/<key>/<score>/more")
@@ -88,6 +87,7 @@ def follow_up(key, score):
     follow-up sent from a page left open still has its rating)."""
     link = link_of(key, score)
     page = Page(link.site, link)
+    charge_site("links", link.site.key)
     chosen = reason_codes("reasons", request.form.getlist("reasons"))
     offered = page.reasons
     for code in chosen:
@@ -95,23 +95,23 @@ def follow_up(key, score):
             raise PayloadError("reasons", f"{code} is not a reason this touchpoint offers")
     comment = comment_text("comment", request.form.get("comment", "").replace("\r\n", "\n"))
     try:
-        answer = links.rate(link, locale=page.language, follow_up=(chosen, comment))
+        answer = links.rate(link, locale=page.language, follow_up=(chosen, comment),
+                            follow_up_hours=current_app.config["FOLLOW_UP_HOURS"])
     except links.RatingClosed:
         return render_template("rating.html", state="closed", page=page), 410
-    return render_template("rating.html", state="done", page=page, answer=answer)
+    return render_template("rating.html", state="done", page=page.rated(answer), answer=answer)
 
 
 def link_of(key, score):
-    """The checked link of this request, its site's allowance counted; PayloadError if not."""
+    """The checked link of this request; PayloadError if it does not work. A view that
+    writes then counts it against the site's allowance: only then, so neither a stranger's
+    broken links nor anyone's mere opening of links (a scanner's) spends it."""
     site = cached_site(key)
     if site is None:
         raise PayloadError("site", f"no site has the key {key[:64]!r}", 404)
     link = links.read_link(site, score, request.args)
     links.refuse_placeholders(link.params)
     links.check_signature(site, link.params, request.args.get("sig"))
-    # Counted once the link is known to be this site's: a stranger's broken links do not
-    # spend it (they spend their own client's allowance).
-    charge_site("links", site.key)
     return link
 
 
@@ -132,18 +132,31 @@ class Page:
     def __getitem__(self, key):
         return self.strings[key]
 
+    def rated(self, answer):
+        """This page about a stored rating: its scale is the one the ticket was rated on."""
+        self.rated_scale, self.rated_touchpoint = SCALES[answer.scale], answer.touchpoint
+        return self
+
+    @property
+    def touchpoint(self):
+        return getattr(self, "rated_touchpoint", None) or self.link.touchpoint
+
     @property
     def scale(self):
-        return self.link.scale
+        return getattr(self, "rated_scale", None) or self.link.scale
+
+    @property
+    def may_change(self):
+        return self.site.link_change_days > 0
 
     @property
     def question(self):
         site = self.site
-        return locales.question(self.strings, self.link.touchpoint, self.scale.name, site.company or site.name)
+        return locales.question(self.strings, self.touchpoint, self.scale.name, site.company or site.name)
 
     @property
     def reasons(self):
-        return locales.REASONS_BY_TOUCHPOINT.get(self.link.touchpoint, locales.REASONS)
+        return locales.REASONS_BY_TOUCHPOINT.get(self.touchpoint, locales.REASONS)
 
     def says(self, key, **values):
         text = self.strings[key]

@@ -12,7 +12,7 @@ from html import escape
 from urllib.parse import quote
 
 from . import locales
-from .links import placeholder_left
+from .links import PLAIN_PLACEHOLDERS, placeholder_left
 from .scales import SCALES
 
 
@@ -31,7 +31,7 @@ HELPDESKS = {
     "freshdesk": Helpdesk("Freshdesk", "{{ticket.id}}", "{{ticket.agent.name}}", "{{ticket.requester.email}}"),
     "helpscout": Helpdesk("Help Scout", "{%conversation.number%}", "{%user.fullName%}", "{%customer.email%}"),
     "intercom": Helpdesk("Intercom", "{{conversation.id}}", "{{teammate.name}}", "{{user.user_id}}"),
-    "plain": Helpdesk("your own system", "TICKET_ID", "AGENT_NAME", "CUSTOMER_ID"),
+    "plain": Helpdesk("your own system", *PLAIN_PLACEHOLDERS.values()),
 }
 
 ACCENT, TEXT, MUTED = "#0b57d0", "#1b1f24", "#59636e"

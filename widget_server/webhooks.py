@@ -208,8 +208,11 @@ def slack_text(answer, site, admin_url):
     name = slack_escaped(site.name)
     if answer is None:
         return f"Test alert from the CES widget for {name}. <{admin_url}|Open the site>"
-    where = " · ".join(part for part in (answer.touchpoint, answer.ref, answer.agent and f"agent {answer.agent}",
-                                         answer.customer and f"customer {answer.customer}") if part)
+    # Each part on one line: a ref or agent may hold a line separator (U+2028) that would
+    # start a line of its own, such as a false "Open in the admin" link.
+    where = " · ".join(" ".join(part.split()) for part in (
+        answer.touchpoint, answer.ref, answer.agent and f"agent {answer.agent}",
+        answer.customer and f"customer {answer.customer}") if part)
     # Every line of the comment quoted, so none of it reads as our own text.
     comment = "".join(f"\n> {line}" for line in slack_escaped(answer.comment).splitlines())
     return (f"{answer.effort_class.capitalize()} answer on {name}: {answer.score} on {answer.scale} "
