@@ -571,3 +571,9 @@ def test_a_slack_alert_keeps_each_part_on_its_line(site):
     text = webhooks.slack_text(answer, site, "https://ces.example.com/admin")
     assert "\u2028" not in text and "\u2029" not in text
     assert text.count("\n") == 1
+
+
+def test_the_plain_text_links_leave_the_agent_out(site):
+    made = snippets.snippet("https://ces.example.com", site, "zendesk")
+    assert "agent=" not in made.text and made.text.count("ref={{ticket.id}}&customer={{ticket.requester.id}}") == 7
+    assert made.html.count("agent={{ticket.assignee.name}}") == 7
