@@ -65,6 +65,10 @@ class LinkRating(flask_db.Model):
         indexes = ((("site", "ref"), True),)
 
 
+class Unfilled(PayloadError):
+    """A link whose helpdesk placeholders were never filled in."""
+
+
 class RatingClosed(Exception):
     """The ticket's rating is past the site's change window."""
 
@@ -146,8 +150,8 @@ def refuse_placeholders(params):
     e-mail, not a customer's: refuse it rather than rate a ticket named {{ticket.id}}."""
     for name, value in params.items():
         if placeholder_left(value):
-            raise PayloadError(name, "still holds a helpdesk placeholder: this link was not filled in for a "
-                                     "customer (a preview or test e-mail)")
+            raise Unfilled(name, "still holds a helpdesk placeholder: this link was not filled in for a "
+                                 "customer (a preview or test e-mail)")
 
 
 def signature(site, params):
@@ -252,13 +256,16 @@ def _rate(link, locale, follow_up, follow_up_hours):
 
 
 def change_score(answer, score):
-    """Give a ticket's rating another score, its counts and alerts in step; its reasons
-    (what made it hard) go when it is no longer difficult. Inside the rating's transaction."""
+    """Give a ticket's rating another score, its counts and alerts in step. A score of
+    another class takes its follow-up away: the reasons and comment answered the question
+    the old score was asked ("what made it hard?"), and the page asks the new one afresh.
+    Inside the rating's transaction."""
     rollups.count_answer(answer, -1)
     scale = SCALES[answer.scale]
+    before = answer.effort_class
     answer.score, answer.effort_class, answer.ease = score, scale.effort_class(score), scale.ease(score)
-    if answer.effort_class != DIFFICULT:
-        answer.reasons = []
+    if answer.effort_class != before:
+        answer.reasons, answer.comment = [], ""
     answer.updated_at = utcnow()
     answer.save()
     rollups.count_answer(answer, +1)

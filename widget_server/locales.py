@@ -73,6 +73,9 @@ STRINGS = {
         "link.change": "Pick another score to change it:",
         "link.closed": "This rating is closed: a rating can be changed for {days} days after it was given.",
         "link.invalid": "This rating link does not work. It may have been cut short or changed on its way.",
+        "link.done": "Your rating and your answers are saved. You can close this page.",
+        "link.edit": "What you sent before is filled in: change it and send again.",
+        "link.unfilled": "This rating link was never filled in: it is a template or a preview, not a link sent to a customer.",
     },
     "nl": {
         "close": "Sluiten",
@@ -117,6 +120,9 @@ STRINGS = {
         "link.change": "Kies een ander cijfer om het te wijzigen:",
         "link.closed": "Deze beoordeling is gesloten: je kunt een beoordeling {days} dagen lang wijzigen.",
         "link.invalid": "Deze beoordelingslink werkt niet. Misschien is hij onderweg afgekapt of veranderd.",
+        "link.done": "Je beoordeling en je antwoorden zijn opgeslagen. Je kunt deze pagina sluiten.",
+        "link.edit": "Wat je eerder stuurde is ingevuld: pas het aan en verstuur het opnieuw.",
+        "link.unfilled": "Deze beoordelingslink is nooit ingevuld: het is een sjabloon of een voorbeeld, geen link die naar een klant is gestuurd.",
     },
     "de": {
         "close": "Schließen",
@@ -161,6 +167,9 @@ STRINGS = {
         "link.change": "Wählen Sie einen anderen Wert, um sie zu ändern:",
         "link.closed": "Diese Bewertung ist geschlossen: Eine Bewertung kann {days} Tage lang geändert werden.",
         "link.invalid": "Dieser Bewertungslink funktioniert nicht. Er wurde unterwegs vielleicht gekürzt oder verändert.",
+        "link.done": "Ihre Bewertung und Ihre Antworten sind gespeichert. Sie können diese Seite schließen.",
+        "link.edit": "Was Sie zuvor gesendet haben, ist eingetragen: ändern Sie es und senden Sie es erneut.",
+        "link.unfilled": "Dieser Bewertungslink wurde nie ausgefüllt: Er ist eine Vorlage oder Vorschau, kein Link an einen Kunden.",
     },
     "fr": {
         "close": "Fermer",
@@ -205,6 +214,9 @@ STRINGS = {
         "link.change": "Choisissez une autre note pour la modifier :",
         "link.closed": "Cette note est close : une note peut être modifiée pendant {days} jours.",
         "link.invalid": "Ce lien de notation ne fonctionne pas. Il a peut-être été coupé ou modifié en chemin.",
+        "link.done": "Votre note et vos réponses sont enregistrées. Vous pouvez fermer cette page.",
+        "link.edit": "Ce que vous avez envoyé est rempli : modifiez-le et renvoyez-le.",
+        "link.unfilled": "Ce lien de notation n’a jamais été rempli : c’est un modèle ou un aperçu, pas un lien envoyé à un client.",
     },
     "es": {
         "close": "Cerrar",
@@ -249,6 +261,9 @@ STRINGS = {
         "link.change": "Elige otra puntuación para cambiarla:",
         "link.closed": "Esta valoración está cerrada: una valoración se puede cambiar durante {days} días.",
         "link.invalid": "Este enlace de valoración no funciona. Puede que se haya cortado o cambiado por el camino.",
+        "link.done": "Tu valoración y tus respuestas se han guardado. Puedes cerrar esta página.",
+        "link.edit": "Lo que enviaste antes está rellenado: cámbialo y envíalo de nuevo.",
+        "link.unfilled": "Este enlace de valoración nunca se rellenó: es una plantilla o una vista previa, no un enlace enviado a un cliente.",
     },
     "pt": {
         "close": "Fechar",
@@ -293,6 +308,9 @@ STRINGS = {
         "link.change": "Escolha outra nota para alterá-la:",
         "link.closed": "Esta avaliação está encerrada: uma avaliação pode ser alterada durante {days} dias.",
         "link.invalid": "Este link de avaliação não funciona. Ele pode ter sido cortado ou alterado no caminho.",
+        "link.done": "Sua avaliação e suas respostas foram salvas. Você pode fechar esta página.",
+        "link.edit": "O que você enviou antes está preenchido: altere e envie de novo.",
+        "link.unfilled": "Este link de avaliação nunca foi preenchido: é um modelo ou uma prévia, não um link enviado a um cliente.",
     },
     "it": {
         "close": "Chiudi",
@@ -337,6 +355,9 @@ STRINGS = {
         "link.change": "Scegli un altro punteggio per cambiarla:",
         "link.closed": "Questa valutazione è chiusa: una valutazione si può cambiare per {days} giorni.",
         "link.invalid": "Questo link di valutazione non funziona. Potrebbe essere stato troncato o modificato lungo il percorso.",
+        "link.done": "La tua valutazione e le tue risposte sono salvate. Puoi chiudere questa pagina.",
+        "link.edit": "Quello che hai inviato prima è compilato: modificalo e invialo di nuovo.",
+        "link.unfilled": "Questo link di valutazione non è mai stato compilato: è un modello o un’anteprima, non un link inviato a un cliente.",
     },
     # Impersonal forms where Polish would otherwise need the customer's gender.
     "pl": {
@@ -382,6 +403,9 @@ STRINGS = {
         "link.change": "Wybierz inną ocenę, aby ją zmienić:",
         "link.closed": "Ta ocena jest zamknięta: ocenę można zmienić przez {days} dni.",
         "link.invalid": "Ten link do oceny nie działa. Mógł zostać obcięty lub zmieniony po drodze.",
+        "link.done": "Twoja ocena i odpowiedzi zostały zapisane. Możesz zamknąć tę stronę.",
+        "link.edit": "To, co wysłano wcześniej, jest wypełnione: zmień i wyślij ponownie.",
+        "link.unfilled": "Ten link do oceny nigdy nie został wypełniony: to szablon lub podgląd, a nie link wysłany do klienta.",
     },
     "ja": {
         "close": "閉じる",
@@ -426,6 +450,9 @@ STRINGS = {
         "link.change": "変更するには別の点数を選んでください：",
         "link.closed": "この評価は締め切られました。評価は{days}日間変更できます。",
         "link.invalid": "この評価リンクは使えません。途中で切れたか、変更された可能性があります。",
+        "link.done": "評価と回答を保存しました。このページは閉じてかまいません。",
+        "link.edit": "前に送った内容が入力されています。変更してもう一度送信してください。",
+        "link.unfilled": "この評価リンクは記入されていません。テンプレートかプレビューで、お客様に送られたリンクではありません。",
     },
     # Written to avoid a verb that would have to agree with the company name's gender.
     "ar": {
@@ -471,6 +498,9 @@ STRINGS = {
         "link.change": "اختر درجة أخرى لتغييره:",
         "link.closed": "هذا التقييم مغلق: يمكن تغيير التقييم خلال {days} يومًا.",
         "link.invalid": "رابط التقييم هذا لا يعمل. ربما قُطع أو تغيّر في الطريق.",
+        "link.done": "تم حفظ تقييمك وإجاباتك. يمكنك إغلاق هذه الصفحة.",
+        "link.edit": "ما أرسلته سابقًا معبّأ: غيّره وأرسله مرة أخرى.",
+        "link.unfilled": "رابط التقييم هذا لم تتم تعبئته أبدًا: إنه قالب أو معاينة، وليس رابطًا أُرسل إلى عميل.",
     },
 }
 

@@ -43,7 +43,7 @@ def protect_rating_pages(response):
 def refused(error):
     """A link that does not work: said in the customer's language, with what is wrong for
     whoever set the link up."""
-    return problem_page(str(error)), error.status
+    return problem_page(str(error), "unfilled" if isinstance(error, links.Unfilled) else "invalid"), error.status
 
 
 @bp.errorhandler(HTTPException)
@@ -59,9 +59,9 @@ def unavailable(error):
     return problem_page(UNAVAILABLE), 503, {"Retry-After": "5"}
 
 
-def problem_page(problem):
+def problem_page(problem, state="invalid"):
     site = cached_site(request.view_args.get("key", "")) if request.view_args else None
-    return render_template("rating.html", state="invalid", page=Page(site), problem=problem)
+    return render_template("rating.html", state=state, page=Page(site), problem=problem)
 
 
 @bp.route("/<key>/<score>", methods=("GET", "POST"))
