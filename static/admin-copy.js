@@ -9,3 +9,9 @@ document.addEventListener('click', (event) => {
     () => { if (said) said.textContent = 'Select it and copy it yourself: this browser did not let the page.'; },
   );
 });
+
+// A <select data-submit-on-change> shows its choice at once (its form's button is there
+// for browsers without script).
+document.addEventListener('change', (event) => {
+  if (event.target.matches('select[data-submit-on-change]')) event.target.form.requestSubmit();
+});

@@ -588,3 +588,25 @@ def test_the_plain_text_links_leave_the_agent_out(site):
     made = snippets.snippet("https://ces.example.com", site, "zendesk")
     assert "agent=" not in made.text and made.text.count("ref={{ticket.id}}&customer={{ticket.requester.id}}") == 7
     assert made.html.count("agent={{ticket.assignee.name}}") == 7
+
+
+def test_the_site_page_previews_the_block_with_its_own_styles_and_no_script(client, auth, site):
+    auth.login()
+    page = client.get(f"/admin/sites/{site.key}?helpdesk=helpscout&category=%7B%7Bticket.type%7D%7D")
+    assert "{%conversation.number%}" in page.get_data(as_text=True)
+    assert "meta.category={{ticket.type}}" in page.get_data(as_text=True)
+    preview = client.get(f"/admin/sites/{site.key}/link-preview?helpdesk=helpscout")
+    assert preview.status_code == 200
+    policy = preview.headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "script-src" not in policy and "default-src 'none'" in policy
+    assert "frame-ancestors 'self'" in policy and preview.headers["X-Frame-Options"] == "SAMEORIGIN"
+    body = preview.get_data(as_text=True)
+    assert body.count(f"/r/{site.key}/") == 7 and "<script" not in body
+    # The admin's other pages keep their own policy.
+    assert "default-src 'self'" in client.get(f"/admin/sites/{site.key}").headers["Content-Security-Policy"]
+
+
+def test_the_site_page_warns_when_links_would_point_at_this_machine(app, client, auth, site):
+    app.config.update(PUBLIC_URL="http://127.0.0.1:5000", PUBLIC_URL_CONFIGURED=False)
+    auth.login()
+    assert "customers&#39; mail cannot reach it" in client.get(f"/admin/sites/{site.key}").get_data(as_text=True)

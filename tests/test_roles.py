@@ -16,7 +16,7 @@ LEAST_ROLE = {
     "admin.summary": "viewer", "admin.places": "viewer", "admin.hot_spot": "viewer",
     "admin.comment_themes": "viewer", "admin.answers": "viewer", "export.answers": "viewer",
     "team.account": "viewer",
-    "sites.index": "editor", "sites.edit": "editor", "sites.preview": "editor", "sites.delete_customer": "editor",
+    "sites.index": "editor", "sites.edit": "editor", "sites.preview": "editor", "sites.link_preview": "editor", "sites.delete_customer": "editor",
     "sites.add_webhook": "editor", "sites.test_webhook": "editor", "sites.toggle_webhook": "editor",
     "sites.delete_webhook": "editor", "sites.issue_token": "editor", "sites.revoke_token": "editor",
     "sites.create": "owner", "team.index": "owner", "team.create": "owner", "team.edit": "owner",

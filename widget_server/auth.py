@@ -32,7 +32,8 @@ def load_admin():
 def protect_admin_pages(response):
     # Only the prompt preview may be framed, and only by the admin itself.
     framing = "'self'" if g.get("allow_same_origin_framing") else "'none'"
-    response.headers["Content-Security-Policy"] = (
+    # A page may ask for a stricter policy of its own (the e-mail snippet's preview).
+    response.headers["Content-Security-Policy"] = g.get("content_security_policy") or (
         f"default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {framing}"
     )
     response.headers["X-Frame-Options"] = "SAMEORIGIN" if framing == "'self'" else "DENY"

@@ -52,6 +52,16 @@ def remember(instance_path, url):
     os.replace(draft, path)
 
 
+def links_unreachable_warning(config):
+    """When rating links would point at this machine only, what to tell the admin; else None."""
+    host = urlsplit(config["PUBLIC_URL"]).hostname or ""
+    if config["PUBLIC_URL_CONFIGURED"] or not is_loopback(host):
+        return None
+    return (f"These links point at {config['PUBLIC_URL']}, an address of this machine only: customers' mail "
+            "cannot reach it. Set PUBLIC_URL to the address customers' browsers reach this server at "
+            "(e.g. PUBLIC_URL=https://ces.example.com) and restart it.")
+
+
 def unreachable_warning(config, origins):
     """When script tags point at this machine only (no PUBLIC_URL, a loopback address) but
     a site's pages are elsewhere, what to tell the admin; else None."""

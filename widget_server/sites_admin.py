@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
-from . import locales, mail, outbox, public_url, retention, snippets, webhooks
+from . import links, locales, mail, outbox, public_url, retention, snippets, webhooks
 from .assets import script_tag_for, served_script
 from .auth import admin_pages, requires
 from .alert_models import FORMATS, RULES, Delivery, Webhook
@@ -127,13 +127,37 @@ def site_page(site, problems=(), webhook_form=None, one_time=None, form=None):
     )
 
 
+def snippet_choices(args):
+    """The helpdesk and the ticket category placeholder the site page's snippet is for."""
+    helpdesk = args.get("helpdesk", "zendesk")
+    category = " ".join(args.get("category", "").split())[:200]
+    return (helpdesk if helpdesk in snippets.HELPDESKS else "zendesk"), category
+
+
+def link_snippet(site, args):
+    helpdesk, category = snippet_choices(args)
+    return snippets.snippet(current_app.config["PUBLIC_URL"], site, helpdesk,
+                            meta={links.CATEGORY: category} if category else None)
+
+
 def link_snippet_context(site):
     """The rating links' snippet, with the placeholders of the helpdesk chosen."""
-    helpdesk = request.args.get("helpdesk", "plain")
-    if helpdesk not in snippets.HELPDESKS:
-        helpdesk = "plain"
-    return {"helpdesks": snippets.HELPDESKS, "helpdesk": helpdesk, "link_snippet_touchpoint": locales.SUPPORT_REPLY,
-            "link_snippet": snippets.snippet(current_app.config["PUBLIC_URL"], site, helpdesk)}
+    helpdesk, category = snippet_choices(request.args)
+    return {"helpdesks": snippets.HELPDESKS, "helpdesk": helpdesk, "link_category": category,
+            "link_snippet_touchpoint": locales.SUPPORT_REPLY, "link_snippet": link_snippet(site, request.args),
+            "links_unreachable": public_url.links_unreachable_warning(current_app.config)}
+
+
+@bp.get("/<key>/link-preview")
+@requires("editor")
+def link_preview(key):
+    """The rating links' e-mail block as a mail client draws it, for the site page's frame:
+    its own inline styles allowed, no script, nothing loaded, links opening elsewhere."""
+    site = get_object_or_404(Site, Site.key == key)
+    g.allow_same_origin_framing = True
+    g.content_security_policy = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                                 "form-action 'none'; frame-ancestors 'self'")
+    return render_template("admin/link_preview.html", snippet=link_snippet(site, request.args))
 
 
 def alerts_context(site, webhook_form=None):

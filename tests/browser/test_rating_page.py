@@ -86,8 +86,14 @@ def test_done_means_a_pasted_snippet_a_click_on_2_a_reason_an_alert_and_the_rati
             allowed_networks=("127.0.0.1/32",)).secret)
         # The support team copies the snippet for Zendesk from the site's page.
         owner = admin_at(visit, live_server, f"/admin/sites/{seeded_site}")
-        owner.get_by_label("Placeholders of").select_option("zendesk")
-        owner.get_by_role("button", name="Show").click()
+        # Choosing a helpdesk shows its block at once.
+        with owner.expect_navigation():
+            owner.locator("select[name=helpdesk]").select_option("freshdesk")
+        assert "{{ticket.agent.name}}" in owner.locator("#link-snippet-html").inner_text()
+        with owner.expect_navigation():
+            owner.locator("select[name=helpdesk]").select_option("zendesk")
+        preview = owner.frame_locator("iframe.link-preview")
+        expect(preview.get_by_role("link", name="7", exact=True)).to_be_visible()
         snippet = owner.locator("#link-snippet-html").inner_text()
         assert "{{ticket.id}}" in snippet
         # Zendesk fills in the placeholders as it sends the ticket-solved e-mail.
