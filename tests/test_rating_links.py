@@ -368,7 +368,10 @@ def test_support_replies_count_in_the_summary_next_to_the_widgets_touchpoints(ap
     places = client.get(f"/admin/places?site={site.key}&touchpoint=support-reply").get_data(as_text=True)
     assert "billing" in places and "returns" not in places
     answers = client.get(f"/admin/answers?site={site.key}&touchpoint=support-reply").get_data(as_text=True)
-    assert re.search(r"conversation <a [^>]+><bdi>T-0</bdi>", answers) and re.search(r"agent <a [^>]+><bdi>Ann</bdi>", answers)
+    assert re.search(r"ticket <a [^>]+><bdi>T-0</bdi>", answers) and re.search(r"agent <a [^>]+><bdi>Ann</bdi>", answers)
+    assert "category <bdi>billing</bdi>" in answers
+    assert "Where are support replies hardest?" in client.get(
+        f"/admin/?site={site.key}&touchpoint=support-reply").get_data(as_text=True)
 
 
 def test_a_difficult_rating_alerts_with_its_reasons(app, client, site):
