@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it, on a fresh Debian machine (as root): installs Debian's
 # Chromium, PostgreSQL and Redis, and the test dependencies into a virtual environment; runs
-# every test on SQLite, then again on PostgreSQL, all but the widget's browser tests: how the
-# widget looks and behaves on a page does not depend on the database (its answers' storage
-# is tested over HTTP on both), and running them twice would take CI past its time.
+# every test on SQLite, then again on PostgreSQL, all but the browser tests: what a person
+# sees and does in a browser does not depend on the database (every view and write under
+# them is tested over HTTP on both), and running them twice would take CI past its time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -26,4 +26,4 @@ pg_ctlcluster "$version" "$cluster" status >/dev/null || pg_ctlcluster "$version
 # A superuser role named after this account, so the tests connect over the local socket.
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = '$(whoami)'\"" | grep -q 1 \
     || su postgres -c "createuser --superuser $(whoami)"
-DATABASE_URL=postgresql:///postgres python -m pytest --ignore-glob='tests/browser/test_widget_*'
+DATABASE_URL=postgresql:///postgres python -m pytest --ignore=tests/browser
