@@ -114,12 +114,11 @@ class Delivery(flask_db.Model):
                 .where((cls.answer == answer) & (cls.status == "pending") & (cls.attempts == 0)).execute())
 
     @classmethod
-    def withdraw_unmatched(cls, answer):
-        """An answer changed (a rating link's new score): its alerts not yet tried whose
-        target's rule it no longer meets are not sent."""
-        matched = [webhook.id for webhook in cls.targets_for(answer)]
+    def withdraw_unmatched(cls, answer, targets):
+        """An answer changed (a rating link's new score): its alerts not yet tried to other
+        targets than `targets` (those whose rule it now meets) are not sent."""
         return (cls.delete().where((cls.answer == answer) & (cls.status == "pending") & (cls.attempts == 0)
-                                   & cls.webhook.not_in(matched)).execute())
+                                   & cls.webhook.not_in([webhook.id for webhook in targets])).execute())
 
     @staticmethod
     def targets_for(answer):

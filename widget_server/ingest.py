@@ -134,13 +134,19 @@ def store_follow_up(answer, reasons, comment):
     its alerts: those waiting for it, and those that now apply (a comment can make it meet
     a rule it did not meet)."""
     with transaction():
-        rollups.count_reasons(answer, answer.reasons, -1)
-        rollups.count_reasons(answer, reasons, +1)
-        answer.reasons, answer.comment, answer.updated_at = reasons, comment, utcnow()
-        answer.save()
-        alerts = Delivery.enqueue_for(answer) + Delivery.release_waiting(answer)
+        alerts = record_follow_up(answer, reasons, comment)
     if alerts:
         outbox.wake()
+
+
+def record_follow_up(answer, reasons, comment):
+    """The writes of store_follow_up, inside the caller's transaction (a rating link's too);
+    return how many alerts it queued or let go."""
+    rollups.count_reasons(answer, answer.reasons, -1)
+    rollups.count_reasons(answer, reasons, +1)
+    answer.reasons, answer.comment, answer.updated_at = reasons, comment, utcnow()
+    answer.save()
+    return Delivery.enqueue_for(answer) + Delivery.release_waiting(answer)
 
 
 def store_impression(impression):

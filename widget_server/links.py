@@ -24,7 +24,7 @@ from urllib.parse import quote, urlencode
 import peewee
 from werkzeug.datastructures import MultiDict
 
-from . import locales, outbox, rollups
+from . import ingest, locales, outbox, rollups
 from .alert_models import Delivery
 from .db import flask_db, serialized
 from .models import Answer, Site, utcnow
@@ -99,8 +99,7 @@ class Link:
         category = self.meta.get(CATEGORY, "")
         return {"touchpoint": self.touchpoint, "scale": self.scale.name, "score": self.score,
                 "conversation": self.ref, "ref": category, "agent": self.params.get("agent", ""),
-                "customer": self.params.get("customer", ""), "locale": self.params.get("lang", "").lower(),
-                "meta": self.meta}
+                "customer": self.params.get("customer", ""), "meta": self.meta}
 
 
 def placeholder_left(value):
@@ -176,7 +175,7 @@ def check_signature(site, params, sig):
 
 def link_url(public_url, site, score, params, signed):
     """The rating link of one score; signed: with its `sig`."""
-    query = {name: value for name, value in params.items() if value}
+    query = dict(params)
     if signed:
         query["sig"] = signature(site, query)
     return f"{public_url.rstrip('/')}/r/{site.key}/{score}?{urlencode(query, quote_via=quote)}"
@@ -186,8 +185,7 @@ def signed_links(public_url, site, params):
     """(the link's checked parameters, {score: signed link}) for every score of the
     touchpoint's scale, after the checks a click gets; PayloadError names a bad parameter.
     `params` is a dict, or a request's MultiDict."""
-    args = params if isinstance(params, MultiDict) else MultiDict({name: value for name, value in params.items() if value})
-    link = read_link(site, "1", args)
+    link = read_link(site, "1", MultiDict(params))
     refuse_placeholders(link.params)
     return link, {score: link_url(public_url, site, score, link.params, signed=True)
                   for score in range(1, link.scale.points + 1)}
@@ -213,12 +211,14 @@ def rate(link, locale="", follow_up=None, follow_up_hours=24):
     when it is too late for what the link asks; PayloadError for a score the rating's scale
     does not have. Return the Answer."""
     try:
-        answer = _rate(link, locale, follow_up, follow_up_hours)
+        answer, alerts = _rate(link, locale, follow_up, follow_up_hours)
     except peewee.IntegrityError:
         # Two first clicks at once (on PostgreSQL): the other made the ticket's rating, and
         # this one changes it.
-        answer = _rate(link, locale, follow_up, follow_up_hours)
-    outbox.wake()
+        answer, alerts = _rate(link, locale, follow_up, follow_up_hours)
+    # Waking the alert worker costs a query; most ratings raise no alert.
+    if alerts:
+        outbox.wake()
     return answer
 
 
@@ -228,6 +228,7 @@ def _rate(link, locale, follow_up, follow_up_hours):
     with serialized(lambda: LinkRating.select().where((LinkRating.site == site) & (LinkRating.ref == link.ref))) \
             as (ratings,):
         found = ratings[0] if ratings else None
+        alerts = 0
         if found is None:
             fields = {**link.answer_fields(), "locale": locale, "key": "link-" + secrets.token_urlsafe(16)}
             answer = Answer.from_fields(site, fields)
@@ -235,7 +236,7 @@ def _rate(link, locale, follow_up, follow_up_hours):
             rollups.count_answer(answer)
             LinkRating.create(site=site, ref=link.ref, answer=answer)
             # A difficult rating's alerts wait for its reasons, as the widget's do.
-            Delivery.enqueue_for(answer, waiting=True)
+            alerts = Delivery.enqueue_for(answer, waiting=True)
         else:
             answer = Answer.get_by_id(found.answer_id)
             answer.site = site
@@ -249,17 +250,17 @@ def _rate(link, locale, follow_up, follow_up_hours):
                     not changing and not takes_follow_up(found, site, follow_up_hours)):
                 raise RatingClosed()
             if changing:
-                change_score(answer, link.score)
+                alerts = change_score(answer, link.score)
         if follow_up is not None:
-            add_follow_up(answer, *follow_up)
-    return answer
+            alerts += add_follow_up(answer, *follow_up)
+    return answer, alerts
 
 
 def change_score(answer, score):
     """Give a ticket's rating another score, its counts and alerts in step. A score of
     another class takes its follow-up away: the reasons and comment answered the question
     the old score was asked ("what made it hard?"), and the page asks the new one afresh.
-    Inside the rating's transaction."""
+    Inside the rating's transaction; return how many alerts it queued."""
     rollups.count_answer(answer, -1)
     scale = SCALES[answer.scale]
     before = answer.effort_class
@@ -269,19 +270,14 @@ def change_score(answer, score):
     answer.updated_at = utcnow()
     answer.save()
     rollups.count_answer(answer, +1)
-    Delivery.withdraw_unmatched(answer)
-    Delivery.enqueue_for(answer, waiting=True)
+    targets = Delivery.targets_for(answer)
+    Delivery.withdraw_unmatched(answer, targets)
+    Delivery.enqueue(answer, targets, waiting=True)
+    return len(targets)
 
 
 def add_follow_up(answer, reasons, comment):
-    """Give a ticket's rating its reasons and comment (again, while it may be changed),
-    counts in step, and send the alerts that waited for them; reasons only while it is
-    difficult, as the page offers them. Inside the rating's transaction."""
-    if answer.effort_class != DIFFICULT:
-        reasons = []
-    rollups.count_reasons(answer, answer.reasons, -1)
-    rollups.count_reasons(answer, reasons, +1)
-    answer.reasons, answer.comment, answer.updated_at = reasons, comment, utcnow()
-    answer.save()
-    Delivery.enqueue_for(answer)
-    Delivery.release_waiting(answer)
+    """Give a ticket's rating its reasons and comment (again, while it may be changed), as
+    the widget's follow-up is stored; reasons only while it is difficult, as the page offers
+    them. Inside the rating's transaction; return how many alerts it queued or let go."""
+    return ingest.record_follow_up(answer, reasons if answer.effort_class == DIFFICULT else [], comment)

@@ -134,8 +134,7 @@ def snippet_choices(args):
     return (helpdesk if helpdesk in snippets.HELPDESKS else "zendesk"), category
 
 
-def link_snippet(site, args):
-    helpdesk, category = snippet_choices(args)
+def link_snippet(site, helpdesk, category):
     return snippets.snippet(current_app.config["PUBLIC_URL"], site, helpdesk,
                             meta={links.CATEGORY: category} if category else None)
 
@@ -144,7 +143,7 @@ def link_snippet_context(site):
     """The rating links' snippet, with the placeholders of the helpdesk chosen."""
     helpdesk, category = snippet_choices(request.args)
     return {"helpdesks": snippets.HELPDESKS, "helpdesk": helpdesk, "link_category": category,
-            "link_snippet_touchpoint": locales.SUPPORT_REPLY, "link_snippet": link_snippet(site, request.args),
+            "link_snippet_touchpoint": locales.SUPPORT_REPLY, "link_snippet": link_snippet(site, helpdesk, category),
             "links_unreachable": public_url.links_unreachable_warning(current_app.config)}
 
 
@@ -157,7 +156,7 @@ def link_preview(key):
     g.allow_same_origin_framing = True
     g.content_security_policy = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
                                  "form-action 'none'; frame-ancestors 'self'")
-    return render_template("admin/link_preview.html", snippet=link_snippet(site, request.args))
+    return render_template("admin/link_preview.html", snippet=link_snippet(site, *snippet_choices(request.args)))
 
 
 def alerts_context(site, webhook_form=None):
